@@ -1,0 +1,74 @@
+package io.pixelgrad.engine;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The numeric kernels of pixelgrad over NCHW INDArrays (float32, or float64 for gradient checks).
+ *
+ * <p>Two implementations exist: {@link PortableKernels}, made only of ND4J ops (what a CUDA backend runs), and
+ * {@link CpuKernels}, which replaces the kernels that are faster on a CPU. {@link #get()} picks one. Every kernel
+ * returns a new array the caller owns and may {@code close()}; inputs are never modified.
+ */
+public interface Kernels {
+
+    /** System property that forces a kernel set: {@code cpu} or {@code portable}. */
+    String PROPERTY = "pixelgrad.kernels";
+
+    /** The kernel set for the ND4J backend in use, unless the system property {@value #PROPERTY} names one. */
+    static Kernels get() {
+        return KernelSelection.INSTANCE;
+    }
+
+    /** A short name of this kernel set ({@code cpu} or {@code portable}). */
+    String name();
+
+    /** Cross-correlation of x [N,C,H,W] with weight [O,C/groups,kH,kW], plus bias [O] if not null. */
+    INDArray conv2d(INDArray x, INDArray weight, INDArray bias, ConvSpec spec);
+
+    /**
+     * Gradients of {@link #conv2d}: to the input when {@code wantInput}, to weight and bias when {@code wantWeights}.
+     * The input gradient is the transposed convolution of gradOut with the same weights.
+     */
+    ConvGradients conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut, ConvSpec spec,
+                                 boolean wantInput, boolean wantWeights);
+
+    /** Max-pool with -inf padding that records the switches (first maximum in row-major order wins; NaN propagates). */
+    MaxPoolResult maxPool2d(INDArray x, PoolSpec spec);
+
+    /** Routes gradOut to the switches of a max-pool, adding where windows overlap; returns an array of inputShape. */
+    INDArray maxUnpoolAdd(INDArray gradOut, INDArray switches, long[] inputShape, PoolSpec spec);
+
+    /** Average pooling, zero padding counted in the divisor (PyTorch's default count_include_pad=True). */
+    INDArray avgPool2d(INDArray x, PoolSpec spec);
+
+    /** Gradient of {@link #avgPool2d} to its input. */
+    INDArray avgPool2dBackward(INDArray gradOut, long[] inputShape, PoolSpec spec);
+
+    /** Adaptive average pooling to outH x outW (cell i averages rows floor(i*in/out) .. ceil((i+1)*in/out)-1). */
+    INDArray adaptiveAvgPool2d(INDArray x, int outH, int outW);
+
+    /** Gradient of {@link #adaptiveAvgPool2d} to its input. */
+    INDArray adaptiveAvgPool2dBackward(INDArray gradOut, long[] inputShape);
+
+    /** Matrix product a·b with optional transposes (a^T when transposeA, b^T when transposeB). */
+    INDArray gemm(INDArray a, INDArray b, boolean transposeA, boolean transposeB);
+
+    /** Fully connected layer y = x W^T + b for x [N,in], W [out,in], b [out] (bias may be null). */
+    default INDArray linear(INDArray x, INDArray weight, INDArray bias) {
+        INDArray y = gemm(x, weight, false, true);
+        if (bias != null) y.addiRowVector(bias);
+        return y;
+    }
+
+    /** Local response normalization across channels: a_c / (k + alpha/n * sum of a^2 over the n channels around c)^beta. */
+    INDArray lrn(INDArray x, int size, double alpha, double beta, double k);
+
+    /** Gradient of {@link #lrn} to its input. */
+    INDArray lrnBackward(INDArray x, INDArray gradOut, int size, double alpha, double beta, double k);
+
+    /** Bilinear resize of [N,C,H,W] to outH x outW with align_corners=false (PyTorch's F.interpolate). */
+    INDArray resizeBilinear(INDArray x, int outH, int outW);
+
+    /** Gradient of {@link #resizeBilinear} to its input of size inH x inW. */
+    INDArray resizeBilinearBackward(INDArray gradOut, int inH, int inW);
+}

@@ -1,0 +1,82 @@
+package io.pixelgrad.engine;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CPU-tuned and the portable kernel sets compute the same thing on every kernel. */
+class KernelAgreementTest {
+
+    private final Kernels cpu = new CpuKernels();
+    private final Kernels portable = new PortableKernels();
+    private final Random random = new Random(7);
+
+    private INDArray randn(long... shape) {
+        double[] v = new double[(int) Arrays.length(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = random.nextGaussian();
+        return Nd4j.create(v, shape, 'c').castTo(DataType.FLOAT);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tolerance) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        double scale = Math.max(1e-12, expected.castTo(DataType.DOUBLE).amaxNumber().doubleValue());
+        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= tolerance * scale, "max abs difference " + diff + " relative to " + scale);
+    }
+
+    @Test
+    void convolutionInputGradientsAgree() {
+        ConvSpec[] specs = {ConvSpec.of(1, 1), ConvSpec.of(4, 2), ConvSpec.of(2, 0), ConvSpec.of(1, 2, 2, 1),
+                ConvSpec.of(3, 1, 1, 2), new ConvSpec(2, 1, 0, 3, 1, 2, 1)};
+        for (ConvSpec spec : specs) {
+            INDArray x = randn(2, 4, 13, 11);
+            INDArray w = randn(6, 4 / spec.groups(), 3, 5);
+            INDArray b = randn(6);
+            INDArray y = portable.conv2d(x, w, b, spec);
+            assertClose(y, cpu.conv2d(x, w, b, spec), 1e-5);
+            INDArray g = randn(y.shape());
+            ConvGradients pg = portable.conv2dBackward(x, w, true, g, spec, true, true);
+            ConvGradients cg = cpu.conv2dBackward(x, w, true, g, spec, true, false);
+            assertClose(pg.input(), cg.input(), 1e-5);
+            ConvGradients cw = cpu.conv2dBackward(x, w, true, g, spec, false, true);
+            assertClose(pg.weight(), cw.weight(), 1e-5);
+            assertClose(pg.bias(), cw.bias(), 1e-5);
+        }
+    }
+
+    @Test
+    void maxPoolSwitchesAndUnpoolingAgree() {
+        PoolSpec[] specs = {PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 2, 1), new PoolSpec(2, 3, 1, 2, 1, 0, 1, 1),
+                new PoolSpec(3, 3, 1, 1, 1, 1, 2, 2)};
+        for (PoolSpec spec : specs) {
+            INDArray x = randn(2, 3, 9, 10);
+            // Ties: a plateau of equal values, where the first in row-major order must win.
+            x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0), org.nd4j.linalg.indexing.NDArrayIndex.point(0)).assign(1.5);
+            MaxPoolResult p = portable.maxPool2d(x, spec);
+            MaxPoolResult c = cpu.maxPool2d(x, spec);
+            assertClose(p.output(), c.output(), 0);
+            assertEquals(p.switches(), c.switches());
+            INDArray g = randn(p.output().shape());
+            assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, c.switches(), x.shape(), spec), 1e-6);
+        }
+    }
+
+    @Test
+    void poolingResizeAndNormalizationAgree() {
+        INDArray x = randn(2, 5, 13, 10);
+        PoolSpec spec = PoolSpec.of(3, 2, 1);
+        assertClose(portable.avgPool2d(x, spec), cpu.avgPool2d(x, spec), 0);
+        assertClose(portable.adaptiveAvgPool2d(x, 6, 4), cpu.adaptiveAvgPool2d(x, 6, 4), 0);
+        assertClose(portable.lrn(x, 5, 1e-4, 0.75, 1), cpu.lrn(x, 5, 1e-4, 0.75, 1), 0);
+        assertClose(portable.resizeBilinear(x, 17, 7), cpu.resizeBilinear(x, 17, 7), 0);
+        INDArray a = randn(7, 5), b = randn(4, 5);
+        assertClose(portable.gemm(a, b, false, true), cpu.gemm(a, b, false, true), 0);
+    }
+}
