@@ -85,6 +85,9 @@ public final class PyTorchReader implements WeightsReader {
             for (Map.Entry<String, SafeUnpickler.TensorRef> r : refs.entrySet()) {
                 SafeUnpickler.StorageRef s = r.getValue().storage();
                 WeightDType dt = dtypeOf(w, r.getKey(), r.getValue());
+                if (dt == null) {
+                    continue;
+                }
                 ByteBuffer buf = mapped.get(s.key());
                 if (buf == null) {
                     buf = mapZipStorage(w, r.getKey(), zip, byName, prefix, s, ch, fileSize);
@@ -159,6 +162,9 @@ public final class PyTorchReader implements WeightsReader {
             Map<String, WeightTensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, SafeUnpickler.TensorRef> r : refs.entrySet()) {
                 WeightDType dt = dtypeOf(w, r.getKey(), r.getValue());
+                if (dt == null) {
+                    continue;
+                }
                 ByteBuffer sb = storages.get(r.getValue().storage().key());
                 if (sb == null) {
                     throw new WeightsFormatException(w + ": key " + r.getKey() + " uses storage "
@@ -246,8 +252,12 @@ public final class PyTorchReader implements WeightsReader {
         }
     }
 
+    /** The tensor's dtype; null for BatchNorm's int64 counter, which is bookkeeping, not a weight, and is skipped. */
     private static WeightDType dtypeOf(String w, String key, SafeUnpickler.TensorRef t) throws WeightsFormatException {
         SafeUnpickler.StorageType st = t.storage().type();
+        if (st.dtype() == null && isBatchNormCounter(key) && st.pythonName().equals("torch.LongStorage")) {
+            return null;
+        }
         if (st.dtype() == null) {
             throw new WeightsFormatException(w + ": key " + key + " with shape " + java.util.Arrays.toString(t.shape())
                     + " has unsupported dtype " + st.pythonName() + " (supported: float16, bfloat16, float32, float64)");
@@ -258,6 +268,11 @@ public final class PyTorchReader implements WeightsReader {
     private static WeightTensor view(String w, String key, SafeUnpickler.TensorRef t, WeightDType dt, ByteBuffer storage)
             throws WeightsFormatException {
         return WeightTensor.checkedView(w, key, t.shape(), dt, storage, t.offset(), t.strides());
+    }
+
+    /** BatchNorm's num_batches_tracked: an int64 training counter present in every BN state_dict. */
+    static boolean isBatchNormCounter(String key) {
+        return key.equals("num_batches_tracked") || key.endsWith(".num_batches_tracked");
     }
 
     /**

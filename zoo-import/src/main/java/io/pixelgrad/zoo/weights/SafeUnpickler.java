@@ -119,6 +119,19 @@ final class SafeUnpickler extends Unpickler {
                 stack.add(m);
                 return NO_RETURN_VALUE;
             }
+            case 'u': { // SETITEMS: razorvine collects the pairs in a HashMap first, losing the file's key order
+                List<Object> items = stack.pop_all_since_marker();
+                Object target = stack.peek();
+                if (!(target instanceof Map) || items.size() % 2 != 0) {
+                    throw new Refused("SETITEMS on " + describe(target));
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> m = (Map<Object, Object>) target;
+                for (int i = 0; i < items.size(); i += 2) {
+                    m.put(items.get(i), items.get(i + 1));
+                }
+                return NO_RETURN_VALUE;
+            }
             case 'i': // INST
             case 'o': // OBJ
             case 0x81: // NEWOBJ

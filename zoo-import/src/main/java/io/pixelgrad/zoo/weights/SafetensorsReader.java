@@ -69,7 +69,10 @@ public final class SafetensorsReader implements WeightsReader {
                 if (f.getKey().equals("__metadata__")) {
                     continue;
                 }
-                entries.add(entry(w, f.getKey(), f.getValue(), dataSize));
+                Entry e = entry(w, f.getKey(), f.getValue(), dataSize);
+                if (e != null) {
+                    entries.add(e);
+                }
             }
             List<Entry> sorted = new ArrayList<>(entries);
             sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
@@ -121,6 +124,9 @@ public final class SafetensorsReader implements WeightsReader {
             shape[i] = d.asLong();
         }
         WeightDType dtype;
+        if (dt.asText().equals("I64") && PyTorchReader.isBatchNormCounter(rawName) && shape.length == 0) {
+            return null;
+        }
         switch (dt.asText()) {
             case "F32": dtype = WeightDType.F32; break;
             case "F16": dtype = WeightDType.F16; break;
