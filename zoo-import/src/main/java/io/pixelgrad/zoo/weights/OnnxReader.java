@@ -66,6 +66,10 @@ public final class OnnxReader implements WeightsReader {
             if (t instanceof Error && !(t instanceof StackOverflowError)) {
                 throw (Error) t;
             }
+            if (t instanceof com.google.protobuf.InvalidProtocolBufferException
+                    && String.valueOf(t.getMessage()).contains("ended unexpectedly")) {
+                throw new WeightsFormatException(w + ": not a valid ONNX model: truncated protobuf", t);
+            }
             if (t instanceof com.google.protobuf.InvalidProtocolBufferException) {
                 throw new WeightsFormatException(w + ": not a valid ONNX model (truncated or corrupt protobuf: "
                         + SafeUnpickler.printable(String.valueOf(t.getMessage())) + ")", t);

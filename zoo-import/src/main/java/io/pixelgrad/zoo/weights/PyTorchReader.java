@@ -77,6 +77,7 @@ public final class PyTorchReader implements WeightsReader {
                 }
             }
             byte[] pickle = readEntry(w, zip, pkl, MAX_PICKLE_BYTES);
+            checkCrc(w, pkl, ByteBuffer.wrap(pickle));
             SafeUnpickler u = new SafeUnpickler(true);
             Object root = u.load(new ByteArrayInputStream(pickle));
             Map<String, SafeUnpickler.TensorRef> refs = stateDictOf(w, root);
@@ -182,6 +183,10 @@ public final class PyTorchReader implements WeightsReader {
         if (t instanceof Error && !(t instanceof StackOverflowError)) {
             throw (Error) t;
         }
+        if (t instanceof java.util.zip.ZipException || t instanceof IOException && String.valueOf(t.getMessage()).contains("ZIP")) {
+            return new WeightsFormatException(Errors.where(file) + ": truncated or corrupt zip archive ("
+                    + SafeUnpickler.printable(String.valueOf(t.getMessage())) + ")", t);
+        }
         return Errors.wrap(file, format, t);
     }
 
@@ -236,7 +241,23 @@ public final class PyTorchReader implements WeightsReader {
             throw new WeightsFormatException(w + ": key " + tensorKey + ": storage " + e.getName() + " declares "
                     + s.numel() + " elements (" + bytes + " bytes) but holds " + entrySize + " bytes");
         }
-        return ch.map(FileChannel.MapMode.READ_ONLY, off, bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer entryData = ch.map(FileChannel.MapMode.READ_ONLY, off, entrySize);
+        // The zip's CRC is the only integrity check a .pth has; CRC32 runs at several GB/s, a small price next to
+        // silently corrupted weights. It reads the mapped pages once without putting them on the heap.
+        checkCrc(w, e, entryData.duplicate());
+        return entryData.slice(0, (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void checkCrc(String w, ZipArchiveEntry e, ByteBuffer data) throws WeightsFormatException {
+        if (e.getCrc() < 0) {
+            return;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        if (crc.getValue() != e.getCrc()) {
+            throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName())
+                    + " fails its CRC check: the file is corrupt");
+        }
     }
 
     private static long storageBytes(String w, SafeUnpickler.StorageRef s) throws WeightsFormatException {
