@@ -1,0 +1,42 @@
+package io.pixelgrad.autograd;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+import java.util.Set;
+
+/** The result of a backward pass: gradients of leaves (inputs, trainable parameters) and of watched modules' outputs. */
+public final class Gradients {
+
+    private final Map<Tensor, INDArray> leaves;
+    private final Map<String, INDArray> atModules;
+
+    Gradients(Map<Tensor, INDArray> leaves, Map<String, INDArray> atModules) {
+        this.leaves = leaves;
+        this.atModules = atModules;
+    }
+
+    /** Gradient of a leaf tensor; zeros if no gradient reached it. Owned by the tape. */
+    public INDArray of(Tensor leaf) {
+        INDArray g = leaves.get(leaf);
+        if (g != null) return g;
+        if (!leaf.requiresGrad()) throw new IllegalArgumentException(leaf + " does not require a gradient");
+        INDArray zero = leaf.value().ulike().assign(0);
+        leaf.tape().own(zero);
+        return zero;
+    }
+
+    /** Gradient arriving at the output of a watched module, e.g. "features.29". */
+    public INDArray atModule(String moduleName) {
+        INDArray g = atModules.get(moduleName);
+        if (g == null)
+            throw new IllegalArgumentException("no gradient reached module '" + moduleName + "' (watched and reached: "
+                    + atModules.keySet() + ")");
+        return g;
+    }
+
+    /** Names of the modules whose output gradients were recorded. */
+    public Set<String> moduleNames() {
+        return atModules.keySet();
+    }
+}

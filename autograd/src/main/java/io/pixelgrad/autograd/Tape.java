@@ -1,0 +1,191 @@
+package io.pixelgrad.autograd;
+
+import io.pixelgrad.engine.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Records one forward computation and runs backward passes over it.
+ *
+ * <p>Every function whose inputs need a gradient is appended in forward order; {@link #backward} walks that list in
+ * reverse, handing each function the gradient that arrived at its output. A tape owns every array made during its
+ * forward and backward passes and frees them all, deterministically, when closed: {@code dup()} what you keep.
+ * Use one tape per pass and thread; the model's parameters are only read, so passes can run concurrently.
+ */
+public final class Tape implements AutoCloseable {
+
+    private final List<Function> functions = new ArrayList<>();
+    private final List<Tensor> outputs = new ArrayList<>();
+    private final List<INDArray> owned = new ArrayList<>();
+    private final Map<String, Tensor> captured = new LinkedHashMap<>();
+    private final Set<String> watched = new HashSet<>();
+    private boolean watchAll;
+    private boolean closed;
+
+    /** A leaf on this tape that receives a gradient: the image being explained. The caller keeps ownership of value. */
+    public Tensor input(INDArray value) {
+        checkOpen();
+        return new Tensor(value, null, this, true, "input");
+    }
+
+    /** A leaf on this tape that needs no gradient (its value stays the caller's). */
+    public Tensor constant(INDArray value) {
+        checkOpen();
+        return new Tensor(value, null, this, false, null);
+    }
+
+    /** Asks modules with these names (e.g. "features.28") to record their outputs on this tape. */
+    public Tape watch(String... moduleNames) {
+        watched.addAll(List.of(moduleNames));
+        return this;
+    }
+
+    /** Asks every module to record its output on this tape (for traces over all layers). */
+    public Tape watchAll() {
+        watchAll = true;
+        return this;
+    }
+
+    /** Whether the module with this name should record its output. */
+    public boolean isWatching(String moduleName) {
+        return watchAll || watched.contains(moduleName);
+    }
+
+    /** Records the output of a named module (called by modules during forward). */
+    public void capture(String moduleName, Tensor output) {
+        captured.put(moduleName, output);
+    }
+
+    /** The recorded output of a watched module, or an error naming the modules that were recorded. */
+    public Tensor output(String moduleName) {
+        Tensor t = captured.get(moduleName);
+        if (t == null)
+            throw new IllegalArgumentException("no output recorded for module '" + moduleName + "'; recorded: " + captured.keySet());
+        return t;
+    }
+
+    /** Names of the modules whose outputs were recorded, in forward order. */
+    public List<String> capturedNames() {
+        return new ArrayList<>(captured.keySet());
+    }
+
+    /**
+     * Makes the tensor a function produced: owned by this tape, and recorded for backward when any input needs a
+     * gradient. A function nobody will differentiate frees what it saved at once.
+     */
+    Tensor record(Function function, INDArray value, Tensor[] inputs) {
+        checkOpen();
+        owned.add(value);
+        boolean requiresGrad = false;
+        for (Tensor in : inputs) requiresGrad |= in.requiresGrad();
+        Tensor out = new Tensor(value, requiresGrad ? function : null, this, requiresGrad, null);
+        if (requiresGrad) {
+            functions.add(function);
+            outputs.add(out);
+        } else {
+            function.release();
+        }
+        return out;
+    }
+
+    /** Backward pass from a scalar-like root with seed 1 everywhere (e.g. the sum that an objective produced). */
+    public Gradients backward(Tensor root, ReluRule rule) {
+        INDArray ones = root.value().ulike().assign(1);
+        try {
+            return backward(root, ones, rule);
+        } finally {
+            Arrays.release(ones);
+        }
+    }
+
+    /**
+     * Backward pass from root, whose gradient is seed (same shape; the caller keeps seed), with the given ReLU rule.
+     * Returns the gradients of the leaves that need them and of the watched modules' outputs; they belong to this tape.
+     */
+    public Gradients backward(Tensor root, INDArray seed, ReluRule rule) {
+        checkOpen();
+        if (root.tape() != this) throw new IllegalArgumentException("the root tensor was not computed on this tape");
+        if (!java.util.Arrays.equals(root.shape(), seed.shape()))
+            throw new IllegalArgumentException("seed shape " + Arrays.shapeText(seed.shape()) + " differs from the root's "
+                    + Arrays.shapeText(root.shape()));
+        Map<Tensor, INDArray> pending = new IdentityHashMap<>();
+        pending.put(root, seed.dup());
+        Map<Tensor, String> names = new IdentityHashMap<>();
+        captured.forEach((name, tensor) -> names.put(tensor, name));
+        Map<String, INDArray> atModules = new LinkedHashMap<>();
+        for (int i = functions.size() - 1; i >= 0; i--) {
+            Tensor out = outputs.get(i);
+            INDArray g = pending.remove(out);
+            if (g == null) continue;
+            String name = names.get(out);
+            if (name != null) atModules.put(name, own(g.dup()));
+            Function f = functions.get(i);
+            INDArray[] inputGrads = f.backward(g, rule);
+            Tensor[] inputs = f.inputs();
+            boolean passedThrough = false;
+            for (int j = 0; j < inputs.length; j++) {
+                INDArray gi = inputGrads[j];
+                if (gi == null || !inputs[j].requiresGrad()) {
+                    if (gi != null && gi != g) Arrays.release(gi);
+                    continue;
+                }
+                if (gi == g) {
+                    if (passedThrough) gi = g.dup();
+                    passedThrough = true;
+                }
+                INDArray existing = pending.get(inputs[j]);
+                if (existing == null) {
+                    pending.put(inputs[j], gi);
+                } else {
+                    existing.addi(gi);
+                    if (gi != g) Arrays.release(gi);
+                }
+            }
+            if (!passedThrough) Arrays.release(g);
+        }
+        Map<Tensor, INDArray> leaves = new IdentityHashMap<>();
+        for (Map.Entry<Tensor, INDArray> e : pending.entrySet()) {
+            own(e.getValue());
+            String name = names.get(e.getKey());
+            if (name != null) atModules.put(name, e.getValue());
+            leaves.put(e.getKey(), e.getValue());
+        }
+        return new Gradients(leaves, atModules);
+    }
+
+    /** Functions recorded for backward, in forward order (for teaching and traces). */
+    public List<Function> functions() {
+        return List.copyOf(functions);
+    }
+
+    /** Takes ownership of an array so that it is freed when the tape closes; returns it. */
+    public INDArray own(INDArray array) {
+        owned.add(array);
+        return array;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("this tape is closed");
+    }
+
+    /** Frees every array made during this tape's passes. Tensors from this tape must not be used afterwards. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Function f : functions) f.release();
+        IdentityHashMap<INDArray, Boolean> seen = new IdentityHashMap<>();
+        for (INDArray a : owned) if (seen.put(a, Boolean.TRUE) == null) Arrays.release(a);
+        functions.clear();
+        outputs.clear();
+        owned.clear();
+        captured.clear();
+    }
+}

@@ -1,0 +1,48 @@
+package io.pixelgrad.autograd.functions;
+
+import io.pixelgrad.autograd.Function;
+import io.pixelgrad.autograd.ReluRule;
+import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.engine.Arrays;
+import io.pixelgrad.engine.MaxPoolResult;
+import io.pixelgrad.engine.PoolSpec;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Max-pooling that remembers where each maximum came from. Backward (and the deconvnet's "unpooling") sends each
+ * output's gradient to its switch; where windows overlap the contributions add.
+ */
+public final class MaxPool2d extends Function {
+
+    private final INDArray switches;  // plane index of the winner of each window: the "switch variables"
+    private final long[] inputShape;
+    private final PoolSpec spec;
+
+    private MaxPool2d(Tensor x, INDArray switches, PoolSpec spec) {
+        super(x);
+        this.switches = switches;
+        this.inputShape = x.shape();
+        this.spec = spec;
+    }
+
+    /** Max over each window of x (padding counts as -inf). */
+    public static Tensor apply(Tensor x, PoolSpec spec) {
+        MaxPoolResult r = KERNELS.maxPool2d(x.value(), spec);
+        return new MaxPool2d(x, r.switches(), spec).output(r.output());
+    }
+
+    /** The switches: for each output, the row-major index of its maximum within the input plane (INT64). */
+    public INDArray switches() {
+        return switches;
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray g, ReluRule rule) {
+        return new INDArray[]{KERNELS.maxUnpoolAdd(g, switches, inputShape, spec)};
+    }
+
+    @Override
+    protected void release() {
+        Arrays.release(switches);
+    }
+}

@@ -1,0 +1,52 @@
+package io.pixelgrad.autograd.functions;
+
+import io.pixelgrad.autograd.Function;
+import io.pixelgrad.autograd.ReluRule;
+import io.pixelgrad.autograd.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Circular shift along one dimension (jitter in feature visualization). Backward: the opposite shift. */
+public final class Roll extends Function {
+
+    private final int dim;
+    private final long shift;
+
+    private Roll(Tensor x, int dim, long shift) {
+        super(x);
+        this.dim = dim;
+        this.shift = shift;
+    }
+
+    /** Element i moves to (i + shift) mod size along dim, as torch.roll. */
+    public static Tensor apply(Tensor x, int dim, long shift) {
+        return new Roll(x, dim, shift).output(roll(x.value(), dim, shift));
+    }
+
+    /** Shifts along H by dy and along W by dx. */
+    public static Tensor apply2d(Tensor x, long dy, long dx) {
+        return apply(apply(x, 2, dy), 3, dx);
+    }
+
+    static INDArray roll(INDArray a, int dim, long shift) {
+        long n = a.size(dim);
+        long s = Math.floorMod(shift, n);
+        INDArray out = a.ulike();
+        if (s == 0) return out.assign(a);
+        out.get(index(a.rank(), dim, s, n)).assign(a.get(index(a.rank(), dim, 0, n - s)));
+        out.get(index(a.rank(), dim, 0, s)).assign(a.get(index(a.rank(), dim, n - s, n)));
+        return out;
+    }
+
+    private static INDArrayIndex[] index(int rank, int dim, long from, long to) {
+        INDArrayIndex[] idx = new INDArrayIndex[rank];
+        for (int i = 0; i < rank; i++) idx[i] = i == dim ? NDArrayIndex.interval(from, to) : NDArrayIndex.all();
+        return idx;
+    }
+
+    @Override
+    protected INDArray[] backward(INDArray g, ReluRule rule) {
+        return new INDArray[]{roll(g, dim, -shift)};
+    }
+}
