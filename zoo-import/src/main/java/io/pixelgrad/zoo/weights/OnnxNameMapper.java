@@ -18,10 +18,13 @@ import java.util.regex.Pattern;
  * a layer list per naming, in network order, and the suffix map; adding a naming means adding rows, not code.
  */
 public final class OnnxNameMapper {
-    /** Caffe AlexNet layer names, in order, with the torchvision AlexNet module each one lands on. */
+    /**
+     * Caffe AlexNet layer names, in order, with the module of pixelgrad's {@code caffe_alexnet} each one lands on
+     * (Architectures.caffeAlexnet: LRN and pooling sit between the convolutions, fc6 is the classifier's first layer).
+     */
     static final String[][] CAFFE_ALEXNET = {
-        {"conv1", "features.0"}, {"conv2", "features.3"}, {"conv3", "features.6"}, {"conv4", "features.8"},
-        {"conv5", "features.10"}, {"fc6", "classifier.1"}, {"fc7", "classifier.4"}, {"fc8", "classifier.6"},
+        {"conv1", "features.0"}, {"conv2", "features.4"}, {"conv3", "features.8"}, {"conv4", "features.10"},
+        {"conv5", "features.12"}, {"fc6", "classifier.0"}, {"fc7", "classifier.3"}, {"fc8", "classifier.6"},
     };
 
     /** Caffe2-style parameter suffixes. */

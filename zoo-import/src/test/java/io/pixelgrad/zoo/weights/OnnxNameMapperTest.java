@@ -12,10 +12,11 @@ class OnnxNameMapperTest {
     @Test
     void caffeAlexNetNamesMapToTorchvisionLayers() throws Exception {
         StateDict sd = OnnxNameMapper.readMapped(Fixtures.path("zoo_caffe_alexnet_names.onnx"));
-        assertEquals(List.of("features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias",
-                "features.6.weight", "features.6.bias", "features.8.weight", "features.8.bias", "features.10.weight",
-                "features.10.bias", "classifier.1.weight", "classifier.1.bias", "classifier.4.weight",
-                "classifier.4.bias", "classifier.6.weight", "classifier.6.bias"), List.copyOf(sd.keys()));
+        // pixelgrad's caffe_alexnet layout (Architectures.caffeAlexnet), not torchvision's AlexNet.
+        assertEquals(List.of("features.0.weight", "features.0.bias", "features.4.weight", "features.4.bias",
+                "features.8.weight", "features.8.bias", "features.10.weight", "features.10.bias", "features.12.weight",
+                "features.12.bias", "classifier.0.weight", "classifier.0.bias", "classifier.3.weight",
+                "classifier.3.bias", "classifier.6.weight", "classifier.6.bias"), List.copyOf(sd.keys()));
     }
 
     @Test

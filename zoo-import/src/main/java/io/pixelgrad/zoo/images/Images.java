@@ -1,0 +1,115 @@
+package io.pixelgrad.zoo.images;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Decodes PNG, JPEG and BMP files (through javax.imageio) into 8-bit RGB, the way PIL's {@code convert("RGB")} does:
+ * grey is copied to all three channels, an alpha channel is dropped (not composited: torchvision pipelines drop it
+ * too, so numbers stay comparable), palettes are looked up, 16-bit samples keep their high byte, and embedded colour
+ * profiles are ignored (the samples are taken as stored, as PIL does).
+ */
+public final class Images {
+
+    private Images() {
+    }
+
+    /** Reads an image file; any problem (missing, not an image, corrupt, unsupported layout) is a one-line error. */
+    public static RgbImage read(Path file) throws ImageInputException {
+        String where = "image " + file;
+        if (Files.isDirectory(file)) throw new ImageInputException(where + ": is a directory, not an image file");
+        if (!Files.exists(file)) throw new ImageInputException(where + ": no such file");
+        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new ImageInputException(where + ": cannot be opened");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext())
+                throw new ImageInputException(where + ": not an image (" + describe(file) + "); PNG, JPEG, BMP or .npy expected");
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+            try {
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageInputException(where + ": corrupt or unsupported " + format + " image (" + reason(e) + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        } catch (NoSuchFileException e) {
+            throw new ImageInputException(where + ": no such file", e);
+        } catch (IOException e) {
+            throw new ImageInputException(where + ": cannot read (" + reason(e) + ")", e);
+        }
+        return toRgb(img);
+    }
+
+    /** Converts a decoded image to 8-bit RGB as PIL's convert("RGB") would (see the class comment). */
+    public static RgbImage toRgb(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight();
+        byte[] rgb = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        Raster r = img.getRaster();
+        int type = r.getTransferType();
+        if (img.getColorModel() instanceof ComponentColorModel && r.getNumBands() <= 4
+                && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)) {
+            // Raw samples: getRGB would run them through the image's colour space (a linear-grey curve, an ICC profile).
+            int bands = r.getNumBands();
+            int shift = type == DataBuffer.TYPE_USHORT ? 8 : 0;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                r.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    for (int c = 0; c < 3; c++) {
+                        int band = bands <= 2 ? 0 : c;
+                        rgb[o + c] = (byte) (row[x * bands + band] >>> shift);
+                    }
+                }
+            }
+        } else {
+            // Palettes and packed layouts (BMP's 16/32-bit, indexed PNG): the colour model knows their meaning.
+            int[] argb = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, argb, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int o = (y * w + x) * 3;
+                    rgb[o] = (byte) (argb[x] >>> 16);
+                    rgb[o + 1] = (byte) (argb[x] >>> 8);
+                    rgb[o + 2] = (byte) argb[x];
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip();
+    }
+
+    // A hint at what the file is instead, so "not an image" is actionable.
+    private static String describe(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(8);
+            if (head.length == 0) return "empty file";
+            if (head[0] == 'P' && head[1] == 'K') return "a zip archive, perhaps weights given as the image";
+            if ((head[0] & 0xff) == 0x80) return "a Python pickle, perhaps weights given as the image";
+            boolean text = true;
+            for (byte b : head) text &= b == '\n' || b == '\r' || b == '\t' || (b >= 32 && b < 127);
+            return text ? "looks like text" : "unknown binary format";
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+}
