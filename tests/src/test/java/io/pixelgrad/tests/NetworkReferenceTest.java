@@ -1,0 +1,107 @@
+package io.pixelgrad.tests;
+
+import io.pixelgrad.autograd.Gradients;
+import io.pixelgrad.autograd.ReluRule;
+import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.zoo.models.Architectures;
+import io.pixelgrad.zoo.models.Classifier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.pixelgrad.engine.Arrays;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Small AlexNet- and VGG-shaped networks (zoo-import's architectures with divided widths, PyTorch's random weights)
+ * against PyTorch: the logits, and for each ReLU rule the gradient of the chosen class logits with respect to the
+ * input, the activation of the last conv ReLU and the gradient arriving there (what Grad-CAM uses). Fixtures are under
+ * reference/networks; PyTorch's GUIDED and DECONVNET come from full backward hooks on every ReLU.
+ *
+ * <p>Worst errors reached: see {@link LayerReferenceTest} for the measures.
+ * <pre>
+ *   TODO
+ * </pre>
+ */
+class NetworkReferenceTest {
+
+    private static final double ELEMENT = Compare.NETWORK_ELEMENT_TOLERANCE;
+
+    @TestFactory
+    Stream<DynamicNode> matchesPyTorch() {
+        return Fixture.all("networks").stream().map(f -> DynamicContainer.dynamicContainer(f.name(), cases(f)));
+    }
+
+    @AfterAll
+    static void report() {
+        Compare.report("Networks");
+    }
+
+    private static Stream<DynamicNode> cases(Fixture f) {
+        List<DynamicNode> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("state_dict keys, shapes and layer name", () -> {
+            Classifier model = Architectures.create(f.param("architecture").asText(), f.intParam("num_classes"),
+                    f.intParam("width_divisor"));
+            // Key order is not compared: loading goes by name, and torchvision lists each module's buffers right after
+            // its parameters while Module.stateShapes() lists all parameters first.
+            Map<String, long[]> shapes = model.stateShapes();
+            assertEquals(new TreeSet<>(f.strings("state_dict")), new TreeSet<>(shapes.keySet()), "state_dict keys");
+            for (String key : f.strings("state_dict")) {
+                long[] expected = f.shape("state/" + key);
+                long[] actual = shapes.get(key);
+                if (expected.length == 0) assertEquals(1, Arrays.length(actual), key + ": a scalar");
+                else assertArrayEquals(expected, actual, key + ": shape");
+            }
+            assertEquals(f.param("layer").asText(), model.lastConvReluName(), "the last conv ReLU");
+        }));
+        for (ReluRule rule : ReluRule.values()) tests.add(DynamicTest.dynamicTest(rule.name(), () -> check(f, rule)));
+        return tests.stream();
+    }
+
+    /** The architecture the fixture names, with PyTorch's weights loaded (every key must match, by loadStateDict). */
+    private static Classifier model(Fixture f) {
+        Classifier model = Architectures.create(f.param("architecture").asText(), f.intParam("num_classes"),
+                f.intParam("width_divisor"));
+        Map<String, INDArray> state = new HashMap<>();
+        for (String key : f.strings("state_dict")) state.put(key, f.array("state/" + key));
+        model.loadStateDict(state);
+        return model;
+    }
+
+    private static void check(Fixture f, ReluRule rule) {
+        String group = f.name().replaceAll("_batch\\d+$", "") + " " + rule.name().toLowerCase(Locale.ROOT);
+        String r = rule.name().toLowerCase(Locale.ROOT);
+        String layer = f.param("layer").asText();
+        Classifier model = model(f);
+        INDArray x = f.array("x"), seed = f.array("seed");
+        try (Tape tape = new Tape().watch(layer)) {
+            Tensor input = tape.input(x);
+            Tensor logits = model.forward(input);
+            Compare.assertClose(group, f.name() + " logits", logits.value(), f.array("logits"), f.shape("logits"), ELEMENT);
+            Compare.assertClose(group, f.name() + " " + layer + " activation", tape.output(layer).value(),
+                    f.array("act_layer"), f.shape("act_layer"), ELEMENT);
+            Gradients g = tape.backward(logits, seed, rule);
+            Compare.assertClose(group, f.name() + " " + rule + " d/dx", g.of(input), f.array("grad_x_" + r),
+                    f.shape("grad_x_" + r), ELEMENT);
+            Compare.assertClose(group, f.name() + " " + rule + " gradient at " + layer, g.atModule(layer),
+                    f.array("grad_at_layer_" + r), f.shape("grad_at_layer_" + r), ELEMENT);
+        } finally {
+            x.close();
+            seed.close();
+        }
+    }
+}
