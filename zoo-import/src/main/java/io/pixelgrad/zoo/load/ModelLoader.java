@@ -62,13 +62,30 @@ public final class ModelLoader {
      * ("alexnet/16"); the number of classes always comes from the file.
      */
     public static Classifier load(String model, Path weights) throws WeightsFormatException {
+        return load(model, weights, (done, total) -> { });
+    }
+
+    /** Told how many weights (elements) are in place out of how many, after each tensor; for progress bars. */
+    @FunctionalInterface
+    public interface Listener {
+        /** Called after each tensor is copied into the model. */
+        void loaded(long doneElements, long totalElements);
+    }
+
+    /** Like {@link #load(String, Path)}, reporting progress as tensors are copied in. */
+    public static Classifier load(String model, Path weights, Listener listener) throws WeightsFormatException {
         try (StateDict sd = read(weights)) {
-            return load(model, sd);
+            return load(model, sd, listener);
         }
     }
 
     /** Loads a model from an already read state_dict (see {@link #load(String, Path)}). */
     public static Classifier load(String model, StateDict sd) throws WeightsFormatException {
+        return load(model, sd, (done, total) -> { });
+    }
+
+    /** Loads a model from an already read state_dict, reporting progress. */
+    public static Classifier load(String model, StateDict sd, Listener listener) throws WeightsFormatException {
         ArchitectureMatch m = AUTO.equalsIgnoreCase(model.strip()) ? recognize(sd) : named(model, sd);
         if (m.name() == null) throw new WeightsFormatException(m.problems().get(0));
         if (!m.problems().isEmpty()) throw mismatch(m, m.problems(), sd);
@@ -78,7 +95,7 @@ public final class ModelLoader {
             release(c);
             throw mismatch(m, problems, sd);
         }
-        fill(c, sd);
+        fill(c, sd, listener);
         return c;
     }
 
@@ -252,12 +269,14 @@ public final class ModelLoader {
     }
 
     /** Copies every tensor of the state_dict into the model's own arrays (float32, converted from the file's dtype). */
-    private static void fill(Classifier c, StateDict sd) throws WeightsFormatException {
+    private static void fill(Classifier c, StateDict sd, Listener listener) throws WeightsFormatException {
         Map<String, INDArray> targets = new LinkedHashMap<>();
         c.parameters().forEach((k, p) -> targets.put(k, p.value()));
         c.buffers().forEach((k, b) -> {
             if (!isCounter(k)) targets.put(k, b);
         });
+        long total = 0, done = 0;
+        for (INDArray a : targets.values()) total += a.length();
         for (Map.Entry<String, INDArray> e : targets.entrySet()) {
             INDArray dst = e.getValue();
             WeightTensor src = sd.require(e.getKey());
@@ -267,6 +286,8 @@ public final class ModelLoader {
             FloatBuffer fb = dst.data().asNioFloat();
             fb.clear();
             src.copyTo(fb);
+            done += dst.length();
+            listener.loaded(done, total);
         }
     }
 }

@@ -1,0 +1,59 @@
+package io.pixelgrad.cli;
+
+import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.cli.options.ModelOption;
+import io.pixelgrad.cli.options.WeightsOption;
+import io.pixelgrad.zoo.load.ModelLoader;
+import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * What every pixelgrad subcommand shares: its output streams, model loading with a progress bar, and forward passes.
+ * A new command extends this, mixes in the options it needs ({@code @Mixin ModelOption model;} ...), implements
+ * {@link #run()} and is listed in {@link Pixelgrad}'s subcommands. Errors are thrown, never printed: {@link Pixelgrad}
+ * turns them into one-line messages and exit codes.
+ */
+public abstract class PixelgradCommand implements Callable<Integer> {
+
+    /** Filled in by picocli: this command's model (its name, streams, parse result). */
+    @Spec
+    protected CommandSpec spec;
+
+    /** Does the command's work; returns the exit code (0 on success). */
+    protected abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        return run();
+    }
+
+    /** Where results go (standard output, or the writer a test installed). */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** Where notes and warnings go. */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Loads the model named by --model with the --weights file, showing progress on a terminal. */
+    protected Classifier loadModel(ModelOption model, WeightsOption weights) throws Exception {
+        try (Progress bar = Progress.start("Loading " + weights.weights.getFileName(), 1000, "", 1)) {
+            return ModelLoader.load(model.model, weights.weights, (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
+        }
+    }
+
+    /** The model's logits for a batch [N, 3, H, W], after checking that the input size suits the model. */
+    protected static INDArray logits(Classifier model, INDArray input) {
+        LayerTable.forInput(model, input.shape());
+        try (Tape tape = new Tape()) {
+            return model.forward(tape.constant(input)).value().dup();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.pixelgrad.cli.options;
+
+import io.pixelgrad.zoo.labels.ImageNetLabels;
+import io.pixelgrad.zoo.labels.UnknownClassException;
+import picocli.CommandLine.Option;
+
+/** {@code --class}: the class to explain or optimize, by index or ImageNet name; absent means the predicted class. */
+public final class ClassOption {
+
+    /** The class as given, or null. */
+    @Option(names = {"-c", "--class"}, paramLabel = "CLASS",
+            description = "Target class: an index (281) or an ImageNet name (\"tabby cat\", any case, or an unambiguous"
+                    + " start of one). Default: the class the model predicts.")
+    public String target;
+
+    /** Whether a class was given. */
+    public boolean given() {
+        return target != null;
+    }
+
+    /** The class index for a model with this many classes (names only for 1000-class ImageNet models). */
+    public int resolve(long numClasses) throws UnknownClassException {
+        return ImageNetLabels.get().resolve(target, numClasses);
+    }
+}
