@@ -494,6 +494,8 @@ def make_networks():
         x2 = randn(rng_for(f"vgg16_32_batch2#{attempt}"), 2, 3, 32, 32)
         if not check_margins(plain, torch.from_numpy(x2), "vgg16_32_batch2"):
             break
+    else:
+        raise SystemExit("vgg16_32_batch2: no seed keeps the decision margins")
     network("vgg16_32_batch2", plain, tvm.vgg16(num_classes=10), x2, [1, 8], "features.29", weights_from=shared)
 
     # VGG16_bn/32 at 48x48 (a 1x1 map again), batch norm with non-trivial statistics; its classifier keys are the

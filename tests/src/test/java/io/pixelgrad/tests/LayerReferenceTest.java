@@ -31,10 +31,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weight and bias for conv2d, linear and batch norm) for a random upstream gradient, on the fixtures under
  * reference/layers. Runs once per kernel set (see the portable-kernels execution in tests/pom.xml).
  *
- * <p>Worst errors reached (array-relative max|a-b|/max|b| / element-relative with a 1e-3 floor), cpu and portable
- * kernels alike unless noted, measured when these tests were written:
+ * <p>Worst errors reached, measured when these tests were written (array-relative max|a-b|/max|b|; element-relative
+ * |a-b|/(|b| + 1e-3 max|b|)), identical on the cpu and the portable kernels:
  * <pre>
- *   conv2d           TODO
+ *   conv2d (9 geometries, d/dx, d/dw, d/db)   5.96e-07 / 3.83e-05   (5x5 groups 2, weight gradient)
+ *   resizeBilinear (up, down, 1x1)            5.94e-07 / 4.90e-05
+ *   batchNorm (eval, d/dx, d/dw, d/db)        4.48e-07 / 4.06e-06
+ *   softmax, logSoftmax                       2.26e-07 / 4.93e-07
+ *   lrn (Caffe 5, strong, even sizes 4 and 2) 1.84e-07 / 4.57e-07
+ *   tanh, sigmoid, exp, log, pow, abs         1.86e-07 / 1.06e-05
+ *   adaptiveAvgPool2d (non-divisible, up)     1.20e-07 / 2.44e-06
+ *   linear, sum, mean, mul, div               1.14e-07 / 6.74e-06
+ *   maxPool2d (overlap, ties, plateaus, pad, dilation), avgPool2d, relu rules, pad, slice, crop, roll, concat,
+ *   reshape, flatten, add, sub, affine, square: exactly equal (0 / 0)
  * </pre>
  */
 class LayerReferenceTest {
