@@ -1,7 +1,7 @@
 package io.pixelgrad.autograd;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import io.pixelgrad.engine.Kernels;
 
 /**
  * How a gradient g passes backwards through y = relu(x). The three rules are the three classic visualizations; a
@@ -12,23 +12,25 @@ public enum ReluRule {
     STANDARD {
         @Override
         public INDArray backward(INDArray x, INDArray g) {
-            return g.mul(x.gt(0).castTo(g.dataType()));
+            return KERNELS.reluBackward(x, g, false, true);
         }
     },
     /** Springenberg et al. 2015: only positive gradient through units that were active, max(g, 0) * [x > 0]. */
     GUIDED {
         @Override
         public INDArray backward(INDArray x, INDArray g) {
-            return Transforms.relu(g, true).muli(x.gt(0).castTo(g.dataType()));
+            return KERNELS.reluBackward(x, g, true, true);
         }
     },
     /** Zeiler and Fergus 2014: the ReLU applied to the gradient itself, max(g, 0); the forward mask is ignored. */
     DECONVNET {
         @Override
         public INDArray backward(INDArray x, INDArray g) {
-            return Transforms.relu(g, true);
+            return KERNELS.reluBackward(x, g, true, false);
         }
     };
+
+    private static final Kernels KERNELS = Kernels.get();
 
     /** The gradient reaching x, given the forward input x and the gradient g arriving at relu(x); a new array. */
     public abstract INDArray backward(INDArray x, INDArray g);

@@ -110,6 +110,11 @@ public final class Tape implements AutoCloseable {
      * Returns the gradients of the leaves that need them and of the watched modules' outputs; they belong to this tape.
      */
     public Gradients backward(Tensor root, INDArray seed, ReluRule rule) {
+        return backward(root, seed, rule, BackwardListener.NONE);
+    }
+
+    /** {@link #backward(Tensor, INDArray, ReluRule)}, reporting every step to a listener. */
+    public Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener) {
         checkOpen();
         if (root.tape() != this) throw new IllegalArgumentException("the root tensor was not computed on this tape");
         if (!java.util.Arrays.equals(root.shape(), seed.shape()))
@@ -127,7 +132,9 @@ public final class Tape implements AutoCloseable {
             String name = names.get(out);
             if (name != null) atModules.put(name, own(g.dup()));
             Function f = functions.get(i);
+            long started = System.nanoTime();
             INDArray[] inputGrads = f.backward(g, rule);
+            listener.onStep(f, g, inputGrads, System.nanoTime() - started);
             Tensor[] inputs = f.inputs();
             boolean passedThrough = false;
             for (int j = 0; j < inputs.length; j++) {

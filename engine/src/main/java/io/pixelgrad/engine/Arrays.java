@@ -14,7 +14,13 @@ public final class Arrays {
      */
     public static void release(INDArray... arrays) {
         for (INDArray a : arrays) {
-            if (a != null && !a.isView() && a.closeable() && !a.wasClosed()) a.close();
+            if (a == null || a.wasClosed()) continue;
+            if (!a.isView()) {
+                if (a.closeable()) a.close();
+            } else if (a.offset() == 0 && a.length() == a.data().length() && a.data().closeable()) {
+                // A permutation or reshape of a whole buffer (channels-last activations): the buffer is ours to free.
+                a.data().close();
+            }
         }
     }
 

@@ -1,20 +1,26 @@
 package io.pixelgrad.engine;
 
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
 /**
- * Kernels tuned for ND4J's CPU backend: max-pool switches and unpooling as plain loops over the off-heap buffers
- * (one pass, no im2col copy), and the input gradient of a convolution as oneDNN's transposed convolution instead of
- * ND4J's conv2d_bp, which gets no oneDNN speed-up. Everything else is the portable set.
+ * Kernels tuned for ND4J's CPU backend.
+ * <ul>
+ *   <li>Convolutions write channels-last outputs (see {@link Layout}): oneDNN then reads and writes them without the
+ *       reorders that cost twice the convolution itself on a row-major NCHW array.</li>
+ *   <li>The input gradient of a convolution is oneDNN's transposed convolution instead of ND4J's conv2d_bp, which gets
+ *       no oneDNN speed-up.</li>
+ *   <li>ReLU and its backward rules, max-pool switches and unpooling are single loops over the float buffers, in
+ *       whichever dense layout the activations have, split over threads by disjoint ranges.</li>
+ * </ul>
+ * Float64 arrays (gradient checks) and odd layouts take the portable path.
  */
 public class CpuKernels extends PortableKernels {
 
@@ -23,31 +29,44 @@ public class CpuKernels extends PortableKernels {
         return "cpu";
     }
 
-    // ---------------------------------------------------------------- convolution, input gradient
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    protected INDArray conv2dOneGroup(INDArray x, INDArray weight, INDArray bias, ConvSpec spec) {
+        if (dilated(spec) || x.dataType() != DataType.FLOAT) return super.conv2dOneGroup(x, weight, bias, spec);
+        long kH = weight.size(2), kW = weight.size(3);
+        INDArray out = Layout.channelsLast(x.dataType(), x.size(0), weight.size(0), spec.outH(x.size(2), kH), spec.outW(x.size(3), kW));
+        INDArray[] inputs = bias == null ? new INDArray[]{x, weight} : new INDArray[]{x, weight, bias};
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out).addIntegerArguments(convArgs(kH, kW, spec)).build());
+        return out;
+    }
 
     @Override
     protected ConvGradients conv2dBackwardOneGroup(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut,
                                                    ConvSpec spec, boolean wantInput, boolean wantWeights) {
-        if (wantWeights || dilated(spec)) return super.conv2dBackwardOneGroup(x, weight, hasBias, gradOut, spec, wantInput, true);
-        return new ConvGradients(transposedConv(gradOut, weight, x.shape(), spec), null, null);
+        if (wantWeights || dilated(spec) || x.dataType() != DataType.FLOAT)
+            return super.conv2dBackwardOneGroup(x, weight, hasBias, gradOut, spec, wantInput, wantWeights);
+        return new ConvGradients(transposedConv(gradOut, weight, x, spec), null, null);
     }
 
     /**
      * The gradient to the input: a transposed convolution of gradOut with the same OIYX weights, which ND4J's deconv2d
-     * reads directly as its [iC, oC, kH, kW] layout. deconv2d has no output padding, so it runs unpadded and the
-     * input-sized window is cut out of the full result (rows the forward pass never reached stay zero).
+     * reads directly as its [iC, oC, kH, kW] layout. deconv2d has no output padding, so when the forward pass did not
+     * reach the last rows or columns it runs unpadded and the input-sized window is cut out of the full result.
      */
-    private static INDArray transposedConv(INDArray gradOut, INDArray weight, long[] inputShape, ConvSpec s) {
+    private static INDArray transposedConv(INDArray gradOut, INDArray weight, INDArray x, ConvSpec s) {
         long kH = weight.size(2), kW = weight.size(3);
+        long[] inputShape = x.shape();
         long fullH = (gradOut.size(2) - 1) * s.strideH() + (kH - 1) * s.dilationH() + 1;
         long fullW = (gradOut.size(3) - 1) * s.strideW() + (kW - 1) * s.dilationW() + 1;
         boolean exact = fullH - 2L * s.padH() == inputShape[2] && fullW - 2L * s.padW() == inputShape[3];
         int pH = exact ? s.padH() : 0, pW = exact ? s.padW() : 0;
-        INDArray out = Nd4j.createUninitialized(gradOut.dataType(), inputShape[0], inputShape[1], fullH - 2L * pH, fullW - 2L * pW);
-        Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(Arrays.contiguous(gradOut), weight).addOutputs(out)
+        INDArray out = exact ? Layout.like(x)
+                : Layout.channelsLast(gradOut.dataType(), inputShape[0], inputShape[1], fullH, fullW);
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(gradOut, weight).addOutputs(out)
                 .addIntegerArguments((int) kH, (int) kW, s.strideH(), s.strideW(), pH, pW, s.dilationH(), s.dilationW(), 0, 0, 1).build());
         if (exact) return out;
-        INDArray grad = Nd4j.zeros(gradOut.dataType(), inputShape);
+        INDArray grad = Layout.like(x).assign(0);
         long rows = Math.min(inputShape[2], fullH - s.padH()), cols = Math.min(inputShape[3], fullW - s.padW());
         grad.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, cols))
                 .assign(out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(s.padH(), s.padH() + rows),
@@ -56,115 +75,175 @@ public class CpuKernels extends PortableKernels {
         return grad;
     }
 
+    // ---------------------------------------------------------------- ReLU
+
+    @Override
+    public INDArray relu(INDArray x) {
+        INDArray dense = x.dataType() == DataType.FLOAT ? Layout.dense(x) : null;
+        if (dense == null) return super.relu(x);
+        INDArray out = Layout.like(x);
+        Nd4j.exec(new RectifiedLinear(dense, Layout.dense(out), 0.0));
+        return out;
+    }
+
+    @Override
+    public INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput) {
+        if (x.dataType() != DataType.FLOAT || g.dataType() != DataType.FLOAT || Layout.dense(x) == null)
+            return super.reluBackward(x, g, clampGradient, maskByInput);
+        INDArray gl = Layout.toLayoutOf(x, g);
+        INDArray out = Layout.like(x);
+        FloatBuffer xs = x.data().asNioFloat(), gs = gl.data().asNioFloat(), os = out.data().asNioFloat();
+        Parallel.forRanges(x.length(), (from, to) -> {
+            for (int i = (int) from; i < to; i++) {
+                float v = gs.get(i);
+                if (clampGradient) v = Math.max(v, 0f);
+                // PyTorch's threshold_backward: blocked where x <= 0, so a NaN input lets the gradient through.
+                if (maskByInput && xs.get(i) <= 0f) v = 0f;
+                os.put(i, v);
+            }
+        });
+        if (gl != g) Arrays.release(gl);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- per-channel affine map
+
+    @Override
+    public INDArray channelAffine(INDArray x, INDArray scale, INDArray shift) {
+        if (!Layout.isChannelsLast(x)) return super.channelAffine(x, scale, shift);
+        // Channels-last: rows of C values, so the per-channel vectors broadcast along rows.
+        INDArray out = Layout.like(x);
+        INDArray rows = Layout.dense(out).reshape('c', x.length() / x.size(1), x.size(1));
+        rows.assign(Layout.dense(x).reshape('c', x.length() / x.size(1), x.size(1)));
+        rows.muliRowVector(scale.reshape(1, scale.length()));
+        if (shift != null) rows.addiRowVector(shift.reshape(1, shift.length()));
+        return out;
+    }
+
     // ---------------------------------------------------------------- max pooling with switches
 
     @Override
     public MaxPoolResult maxPool2d(INDArray input, PoolSpec s) {
-        if (input.dataType() != DataType.FLOAT && input.dataType() != DataType.DOUBLE) return super.maxPool2d(input, s);
-        INDArray x = Arrays.contiguous(input);
+        boolean nhwc = Layout.isChannelsLast(input);
+        if (input.dataType() != DataType.FLOAT || s.outH(input.size(2)) < 1 || s.outW(input.size(3)) < 1)
+            return super.maxPool2d(input, s);
+        INDArray x = nhwc ? input : Arrays.contiguous(input);
         int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         int oh = (int) s.outH(h), ow = (int) s.outW(w);
-        if (oh < 1 || ow < 1) return super.maxPool2d(input, s); // lets the portable set report the error
-        INDArray out = Nd4j.createUninitialized(x.dataType(), n, c, oh, ow);
-        INDArray switches = Nd4j.createUninitialized(DataType.INT64, n, c, oh, ow);
-        Values in = values(x.data());
-        Values dst = values(out.data());
+        INDArray out = nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, oh, ow) : Nd4j.createUninitialized(DataType.FLOAT, n, c, oh, ow);
+        INDArray switches = nhwc ? Layout.channelsLast(DataType.INT64, n, c, oh, ow) : Nd4j.createUninitialized(DataType.INT64, n, c, oh, ow);
+        FloatBuffer in = x.data().asNioFloat(), dst = out.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
-        int planes = n * c;
-        int plane = h * w, outPlane = oh * ow;
-        int[] rowStart = starts(oh, s.strideH(), s.padH()), colStart = starts(ow, s.strideW(), s.padW());
-        for (int p = 0; p < planes; p++) {
-            int base = p * plane, outBase = p * outPlane;
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    int bestIndex = -1;
-                    scan:
-                    for (int ky = 0; ky < s.kernelH(); ky++) {
-                        int row = rowStart[i] + ky * s.dilationH();
-                        if (row < 0 || row >= h) continue;
-                        for (int kx = 0; kx < s.kernelW(); kx++) {
-                            int col = colStart[j] + kx * s.dilationW();
-                            if (col < 0 || col >= w) continue;
-                            int index = row * w + col;
-                            double v = in.get(base + index);
-                            // Strictly greater keeps the first maximum; a NaN wins and ends the scan, as in PyTorch.
-                            if (v > best || bestIndex < 0 || Double.isNaN(v)) {
-                                best = v;
-                                bestIndex = index;
-                                if (Double.isNaN(v)) break scan;
-                            }
-                        }
-                    }
-                    dst.set(outBase + i * ow + j, best);
-                    sw.put(outBase + i * ow + j, bestIndex);
-                }
-            }
+        Window win = Window.of(s);
+        if (nhwc) {
+            Parallel.forEach(n * oh, row -> poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow));
+        } else {
+            Parallel.forEach(n * c, plane -> poolPlane(in, dst, sw, win, plane, h, w, oh, ow));
         }
         if (x != input) Arrays.release(x);
         return new MaxPoolResult(out, switches);
     }
 
+    /**
+     * One output row of a channels-last max-pool: for every channel at once, the first maximum of each window in
+     * row-major order (PyTorch's rule: replace when strictly greater or NaN).
+     */
+    private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
+                                            int c, int h, int w, int oh, int ow) {
+        float[] best = new float[c];
+        long[] index = new long[c];
+        for (int j = 0; j < ow; j++) {
+            java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+            boolean first = true;
+            for (int ky = 0; ky < s.kH(); ky++) {
+                int row = i * s.sH() - s.pH() + ky * s.dH();
+                if (row < 0 || row >= h) continue;
+                for (int kx = 0; kx < s.kW(); kx++) {
+                    int col = j * s.sW() - s.pW() + kx * s.dW();
+                    if (col < 0 || col >= w) continue;
+                    int plane = row * w + col;
+                    if (first) {
+                        java.util.Arrays.fill(index, plane);
+                        first = false;
+                    }
+                    int base = ((n * h + row) * w + col) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        float v = in.get(base + ch);
+                        if (v > best[ch] || v != v) {
+                            best[ch] = v;
+                            index[ch] = plane;
+                        }
+                    }
+                }
+            }
+            int outBase = ((n * oh + i) * ow + j) * c;
+            for (int ch = 0; ch < c; ch++) {
+                dst.put(outBase + ch, best[ch]);
+                sw.put(outBase + ch, index[ch]);
+            }
+        }
+    }
+
+    /** One plane of a row-major NCHW max-pool, with the same tie and NaN rule. */
+    private static void poolPlane(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int p, int h, int w, int oh, int ow) {
+        int base = p * h * w, outBase = p * oh * ow;
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) {
+                float best = Float.NEGATIVE_INFINITY;
+                int bestIndex = -1;
+                for (int ky = 0; ky < s.kH(); ky++) {
+                    int row = i * s.sH() - s.pH() + ky * s.dH();
+                    if (row < 0 || row >= h) continue;
+                    for (int kx = 0; kx < s.kW(); kx++) {
+                        int col = j * s.sW() - s.pW() + kx * s.dW();
+                        if (col < 0 || col >= w) continue;
+                        int index = row * w + col;
+                        float v = in.get(base + index);
+                        if (bestIndex < 0 || v > best || v != v) {
+                            best = v;
+                            bestIndex = index;
+                        }
+                    }
+                }
+                dst.put(outBase + i * ow + j, best);
+                sw.put(outBase + i * ow + j, bestIndex);
+            }
+        }
+    }
+
     @Override
     public INDArray maxUnpoolAdd(INDArray gradOut, INDArray switches, long[] inputShape, PoolSpec spec) {
-        if (gradOut.dataType() != DataType.FLOAT && gradOut.dataType() != DataType.DOUBLE)
+        boolean nhwc = Layout.isChannelsLast(switches);
+        if (gradOut.dataType() != DataType.FLOAT || !(nhwc || Layout.isRowMajor(switches)))
             return super.maxUnpoolAdd(gradOut, switches, inputShape, spec);
-        INDArray g = Arrays.contiguous(gradOut);
-        INDArray sws = Arrays.contiguous(switches);
-        INDArray grad = Nd4j.zeros(g.dataType(), inputShape);
-        Values src = values(g.data());
-        Values dst = values(grad.data());
-        LongBuffer sw = sws.data().asNioLong();
-        int planes = (int) (inputShape[0] * inputShape[1]);
-        int plane = (int) (inputShape[2] * inputShape[3]);
-        int outPlane = (int) (g.size(2) * g.size(3));
-        for (int p = 0; p < planes; p++) {
-            int base = p * plane, outBase = p * outPlane;
-            for (int o = 0; o < outPlane; o++) {
-                int target = base + (int) sw.get(outBase + o);
-                dst.set(target, dst.get(target) + src.get(outBase + o));
-            }
+        INDArray g = Layout.toLayoutOf(switches, gradOut);
+        int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
+        int oh = (int) g.size(2), ow = (int) g.size(3);
+        INDArray grad = (nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, h, w) : Nd4j.createUninitialized(DataType.FLOAT, inputShape)).assign(0);
+        FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
+        LongBuffer sw = switches.data().asNioLong();
+        if (nhwc) {
+            // Overlapping windows may send two rows' gradients to one input, so threads split by channel instead.
+            Parallel.forRanges(c, (c0, c1) -> {
+                for (int b = 0; b < n; b++)
+                    for (int o = 0; o < oh * ow; o++) {
+                        int outBase = (b * oh * ow + o) * c;
+                        for (int ch = (int) c0; ch < c1; ch++) {
+                            int target = (int) ((b * (long) h * w + sw.get(outBase + ch)) * c + ch);
+                            dst.put(target, dst.get(target) + src.get(outBase + ch));
+                        }
+                    }
+            });
+        } else {
+            Parallel.forEach(n * c, p -> {
+                int base = p * h * w, outBase = p * oh * ow;
+                for (int o = 0; o < oh * ow; o++) {
+                    int target = base + (int) sw.get(outBase + o);
+                    dst.put(target, dst.get(target) + src.get(outBase + o));
+                }
+            });
         }
         if (g != gradOut) Arrays.release(g);
-        if (sws != switches) Arrays.release(sws);
         return grad;
-    }
-
-    private static int[] starts(int outSize, int stride, int pad) {
-        int[] starts = new int[outSize];
-        for (int i = 0; i < outSize; i++) starts[i] = i * stride - pad;
-        return starts;
-    }
-
-    /** Reads and writes an off-heap float or double buffer as doubles, so one loop serves both precisions. */
-    private interface Values {
-        double get(int i);
-
-        void set(int i, double v);
-    }
-
-    private static Values values(DataBuffer buffer) {
-        if (buffer.dataType() == DataType.FLOAT) {
-            FloatBuffer f = buffer.asNioFloat();
-            return new Values() {
-                public double get(int i) {
-                    return f.get(i);
-                }
-
-                public void set(int i, double v) {
-                    f.put(i, (float) v);
-                }
-            };
-        }
-        DoubleBuffer d = buffer.asNioDouble();
-        return new Values() {
-            public double get(int i) {
-                return d.get(i);
-            }
-
-            public void set(int i, double v) {
-                d.put(i, v);
-            }
-        };
     }
 }

@@ -32,6 +32,16 @@ public interface Kernels {
     ConvGradients conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut, ConvSpec spec,
                                  boolean wantInput, boolean wantWeights);
 
+    /** max(x, 0) elementwise; the result has x's layout. */
+    INDArray relu(INDArray x);
+
+    /**
+     * The gradient reaching x through relu(x), given the gradient g at its output: g, clamped at 0 when
+     * {@code clampGradient} (guided backprop, deconvnet), and zeroed where x <= 0 when {@code maskByInput} (the true
+     * gradient, guided backprop). The result has x's layout.
+     */
+    INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput);
+
     /** Max-pool with -inf padding that records the switches (first maximum in row-major order wins; NaN propagates). */
     MaxPoolResult maxPool2d(INDArray x, PoolSpec spec);
 
@@ -59,6 +69,12 @@ public interface Kernels {
         if (bias != null) y.addiRowVector(bias);
         return y;
     }
+
+    /**
+     * y[n,c,h,w] = x[n,c,h,w] * scale[c] + shift[c] (shift may be null): batch norm at inference and its input
+     * gradient. The result has x's layout.
+     */
+    INDArray channelAffine(INDArray x, INDArray scale, INDArray shift);
 
     /** Local response normalization across channels: a_c / (k + alpha/n * sum of a^2 over the n channels around c)^beta. */
     INDArray lrn(INDArray x, int size, double alpha, double beta, double k);

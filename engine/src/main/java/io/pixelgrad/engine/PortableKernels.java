@@ -159,10 +159,12 @@ public class PortableKernels implements Kernels {
 
     /** Sliding-window geometry as im2col and col2im take it (padding unrestricted, unlike pooling's). */
     protected record Window(int kH, int kW, int sH, int sW, int pH, int pW, int dH, int dW) {
+        /** The window of a pooling. */
         static Window of(PoolSpec s) {
             return new Window(s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW());
         }
 
+        /** The window of a convolution with a kH x kW kernel. */
         static Window of(long kH, long kW, ConvSpec s) {
             return new Window((int) kH, (int) kW, s.strideH(), s.strideW(), s.padH(), s.padW(), s.dilationH(), s.dilationW());
         }
@@ -193,6 +195,26 @@ public class PortableKernels implements Kernels {
     /** View of channels [from, from+count) of an NCHW array. */
     protected static INDArray channels(INDArray a, long from, long count) {
         return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    // ---------------------------------------------------------------- ReLU
+
+    @Override
+    public INDArray relu(INDArray x) {
+        return org.nd4j.linalg.ops.transforms.Transforms.relu(x, true);
+    }
+
+    @Override
+    public INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput) {
+        INDArray out = clampGradient ? org.nd4j.linalg.ops.transforms.Transforms.relu(g, true) : g.dup();
+        if (maskByInput) {
+            // PyTorch's threshold_backward: zero where x <= 0 (a NaN input lets the gradient through).
+            INDArray blocked = x.lte(0);
+            INDArray keep = blocked.castTo(out.dataType()).rsubi(1);
+            out.muli(keep);
+            Arrays.release(blocked, keep);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- max pooling
@@ -334,6 +356,22 @@ public class PortableKernels implements Kernels {
     @Override
     public INDArray gemm(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
         return Nd4j.gemm(a, b, transposeA, transposeB);
+    }
+
+    // ---------------------------------------------------------------- per-channel affine map
+
+    @Override
+    public INDArray channelAffine(INDArray x, INDArray scale, INDArray shift) {
+        long[] s = x.shape();
+        INDArray scaleB = scale.reshape(1, s[1], 1, 1).broadcast(s);
+        INDArray y = x.mul(scaleB);
+        Arrays.release(scaleB);
+        if (shift != null) {
+            INDArray shiftB = shift.reshape(1, s[1], 1, 1).broadcast(s);
+            y.addi(shiftB);
+            Arrays.release(shiftB);
+        }
+        return y;
     }
 
     // ---------------------------------------------------------------- local response normalization

@@ -65,7 +65,40 @@ class KernelAgreementTest {
             assertEquals(p.switches(), c.switches());
             INDArray g = randn(p.output().shape());
             assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, c.switches(), x.shape(), spec), 1e-6);
+            // The same values stored channels-last, as CPU convolutions produce them.
+            INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 3, 9, 10).assign(x);
+            MaxPoolResult l = cpu.maxPool2d(xl, spec);
+            assertTrue(Layout.isChannelsLast(l.output()));
+            assertClose(p.output(), l.output(), 0);
+            assertEquals(p.switches(), l.switches().dup('c'));
+            assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, l.switches(), x.shape(), spec), 1e-6);
         }
+    }
+
+    @Test
+    void reluRulesAgreeInBothLayouts() {
+        INDArray x = randn(2, 5, 6, 7), g = randn(2, 5, 6, 7);
+        INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(x);
+        assertClose(portable.relu(x), cpu.relu(xl), 0);
+        assertTrue(Layout.isChannelsLast(cpu.relu(xl)));
+        for (boolean clamp : new boolean[]{false, true})
+            for (boolean mask : new boolean[]{false, true}) {
+                INDArray expected = portable.reluBackward(x, g, clamp, mask);
+                assertClose(expected, cpu.reluBackward(x, g, clamp, mask), 0);
+                assertClose(expected, cpu.reluBackward(xl, g, clamp, mask), 0);
+            }
+    }
+
+    @Test
+    void channelAffineAgreesInBothLayouts() {
+        INDArray x = randn(2, 5, 6, 7), scale = randn(5), shift = randn(5);
+        INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(x);
+        INDArray expected = portable.channelAffine(x, scale, shift);
+        assertClose(expected, cpu.channelAffine(xl, scale, shift), 1e-6);
+        assertClose(portable.channelAffine(x, scale, null), cpu.channelAffine(xl, scale, null), 1e-6);
+        // x * scale[c] + shift[c] at one element, from the definition.
+        double at = x.getDouble(1, 3, 2, 4) * scale.getDouble(3) + shift.getDouble(3);
+        assertEquals(at, expected.getDouble(1, 3, 2, 4), 1e-5);
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** y = max(x, 0). Its backward is where the three visualizations differ: the pass's {@link ReluRule} decides. */
 public final class Relu extends Function {
@@ -18,7 +17,7 @@ public final class Relu extends Function {
 
     /** Applies max(x, 0) elementwise. */
     public static Tensor apply(Tensor x) {
-        return new Relu(x).output(Transforms.relu(x.value(), true));
+        return new Relu(x).output(KERNELS.relu(x.value()));
     }
 
     @Override

@@ -1,0 +1,19 @@
+package io.pixelgrad.autograd;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Watches a backward pass step by step: for each function, the gradient that arrived at its output and the
+ * gradients it sent to its inputs. Used by gradient traces (teaching) and profiling. Arrays are only valid during
+ * the call.
+ */
+@FunctionalInterface
+public interface BackwardListener {
+
+    /** Called after function f turned gradOutput into gradInputs (entries may be null), taking nanos nanoseconds. */
+    void onStep(Function f, INDArray gradOutput, INDArray[] gradInputs, long nanos);
+
+    /** A listener that does nothing. */
+    BackwardListener NONE = (f, g, gi, t) -> {
+    };
+}

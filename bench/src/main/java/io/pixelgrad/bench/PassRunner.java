@@ -1,0 +1,98 @@
+package io.pixelgrad.bench;
+
+import io.pixelgrad.autograd.Gradients;
+import io.pixelgrad.autograd.ReluRule;
+import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.autograd.nn.Init;
+import io.pixelgrad.engine.Kernels;
+import io.pixelgrad.zoo.models.Architectures;
+import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Times one pass of one network: warm-up runs, then the median of timed runs, and the process's peak resident
+ * memory. Prints one JSON line, which bench/compare puts beside PyTorch's numbers for the same pass.
+ *
+ * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs]}, PASS one of forward, backward (forward plus backward to
+ * the input), guided, deconvnet.
+ */
+public final class PassRunner {
+
+    private PassRunner() {
+    }
+
+    /** Runs the benchmark named on the command line. */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: PassRunner NETWORK forward|backward|guided|deconvnet [warmup] [runs]");
+            System.exit(2);
+        }
+        String network = args[0], pass = args[1];
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        Classifier model = Architectures.create(network);
+        Init.randomize(model, 1);
+        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 224, 224).subi(0.5).muli(4);
+        Consumer<Void> step = switch (pass) {
+            case "forward" -> v -> forward(model, image);
+            case "backward" -> v -> backward(model, image, ReluRule.STANDARD);
+            case "guided" -> v -> backward(model, image, ReluRule.GUIDED);
+            case "deconvnet" -> v -> backward(model, image, ReluRule.DECONVNET);
+            default -> throw new IllegalArgumentException("unknown pass " + pass);
+        };
+        for (int i = 0; i < warmup; i++) step.accept(null);
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            step.accept(null);
+            times.add((System.nanoTime() - t0) / 1e6);
+        }
+        double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        System.out.printf(Locale.ROOT, "{\"impl\":\"pixelgrad\",\"network\":\"%s\",\"pass\":\"%s\",\"median_ms\":%.2f,"
+                        + "\"min_ms\":%.2f,\"peak_rss_mb\":%.1f,\"kernels\":\"%s\",\"threads\":\"%s\",\"runs_ms\":%s}%n",
+                network, pass, median, sorted[0], peakRssMb(), Kernels.get().name(), System.getenv("OMP_NUM_THREADS"),
+                Arrays.toString(times.stream().mapToLong(Math::round).toArray()));
+    }
+
+    private static void forward(Classifier model, INDArray image) {
+        try (Tape tape = new Tape()) {
+            model.forward(tape.constant(image));
+        }
+    }
+
+    private static void backward(Classifier model, INDArray image, ReluRule rule) {
+        try (Tape tape = new Tape()) {
+            Tensor x = tape.input(image);
+            Tensor logits = model.forward(x);
+            INDArray seed = Nd4j.zeros(logits.dataType(), logits.shape());
+            seed.putScalar(0, logits.value().argMax(1).getInt(0), 1.0);
+            Gradients g = tape.backward(logits, seed, rule);
+            g.of(x);
+            seed.close();
+        }
+    }
+
+    /** The peak resident set size of this process (VmHWM), in MiB; -1 where /proc is not available. */
+    static double peakRssMb() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) return -1;
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+        }
+        return -1;
+    }
+}
