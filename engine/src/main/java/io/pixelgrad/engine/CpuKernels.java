@@ -46,7 +46,37 @@ public class CpuKernels extends PortableKernels {
                                                    ConvSpec spec, boolean wantInput, boolean wantWeights) {
         if (wantWeights || dilated(spec) || x.dataType() != DataType.FLOAT)
             return super.conv2dBackwardOneGroup(x, weight, hasBias, gradOut, spec, wantInput, wantWeights);
-        return new ConvGradients(transposedConv(gradOut, weight, x, spec), null, null);
+        INDArray viaConvolution = flippedConv(gradOut, weight, x, spec);
+        return new ConvGradients(viaConvolution != null ? viaConvolution : transposedConv(gradOut, weight, x, spec), null, null);
+    }
+
+    /**
+     * The gradient to the input of a stride-1 convolution is itself a convolution: of gradOut with the kernels flipped
+     * in both spatial axes and input/output channels swapped, padded by k-1-p. oneDNN runs that faster than its
+     * transposed convolution. Returns null when the padding does not allow it (p > k-1).
+     */
+    private static INDArray flippedConv(INDArray gradOut, INDArray weight, INDArray x, ConvSpec s) {
+        int o = (int) weight.size(0), i = (int) weight.size(1), kH = (int) weight.size(2), kW = (int) weight.size(3);
+        int padH = kH - 1 - s.padH(), padW = kW - 1 - s.padW();
+        if (s.strideH() != 1 || s.strideW() != 1 || padH < 0 || padW < 0) return null;
+        INDArray w = Arrays.contiguous(weight);
+        INDArray flipped = Nd4j.createUninitialized(DataType.FLOAT, i, o, kH, kW);
+        FloatBuffer src = w.data().asNioFloat(), dst = flipped.data().asNioFloat();
+        int plane = kH * kW;
+        Parallel.forRanges(o, (o0, o1) -> {
+            for (int oc = (int) o0; oc < o1; oc++)
+                for (int ic = 0; ic < i; ic++) {
+                    int from = (oc * i + ic) * plane, to = (ic * o + oc) * plane + plane - 1;
+                    for (int k = 0; k < plane; k++) dst.put(to - k, src.get(from + k));
+                }
+        });
+        if (w != weight) Arrays.release(w);
+        INDArray out = Layout.like(x);
+        ConvSpec flippedSpec = new ConvSpec(1, 1, padH, padW, 1, 1, 1);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(gradOut, flipped).addOutputs(out)
+                .addIntegerArguments(convArgs(kH, kW, flippedSpec)).build());
+        Arrays.release(flipped);
+        return out;
     }
 
     /**

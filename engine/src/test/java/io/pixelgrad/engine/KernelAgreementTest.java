@@ -33,7 +33,7 @@ class KernelAgreementTest {
 
     @Test
     void convolutionInputGradientsAgree() {
-        ConvSpec[] specs = {ConvSpec.of(1, 1), ConvSpec.of(4, 2), ConvSpec.of(2, 0), ConvSpec.of(1, 2, 2, 1),
+        ConvSpec[] specs = {ConvSpec.of(1, 1), ConvSpec.of(1, 3), ConvSpec.of(1, 0), ConvSpec.of(4, 2), ConvSpec.of(2, 0), ConvSpec.of(1, 2, 2, 1),
                 ConvSpec.of(3, 1, 1, 2), new ConvSpec(2, 1, 0, 3, 1, 2, 1)};
         for (ConvSpec spec : specs) {
             INDArray x = randn(2, 4, 13, 11);
