@@ -1,7 +1,7 @@
 package io.pixelgrad.autograd.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 import java.util.Random;
@@ -14,20 +14,19 @@ public final class Init {
 
     /**
      * He-normal weights (std sqrt(2 / fan_in)) and small normal biases, from a seeded generator, so the same seed
-     * always gives the same model. Batch-norm weights become 1 and biases 0.
+     * always gives the same model. Batch-norm weights become 1 and biases 0. Values are written into the existing
+     * arrays, so a VGG16 keeps a single copy of its 528 MB of weights.
      */
     public static void randomize(Module model, long seed) {
         Random random = new Random(seed);
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-            Parameter p = e.getValue();
-            INDArray v = p.value();
+            INDArray v = e.getValue().value();
             if (v.rank() >= 2) {
-                long fanIn = v.length() / v.size(0);
-                p.set(normal(random, v.shape(), Math.sqrt(2.0 / fanIn)));
+                fillNormal(v, random, Math.sqrt(2.0 / (v.length() / v.size(0))));
             } else if (isBatchNorm(model, e.getKey())) {
-                p.set(e.getKey().endsWith("weight") ? Nd4j.onesLike(v) : Nd4j.zerosLike(v));
+                v.assign(e.getKey().endsWith("weight") ? 1 : 0);
             } else {
-                p.set(normal(random, v.shape(), 0.01));
+                fillNormal(v, random, 0.01);
             }
         }
     }
@@ -37,9 +36,14 @@ public final class Init {
         return model.modules().get(owner) instanceof BatchNorm2d;
     }
 
-    private static INDArray normal(Random random, long[] shape, double std) {
-        float[] v = new float[(int) io.pixelgrad.engine.Arrays.length(shape)];
-        for (int i = 0; i < v.length; i++) v[i] = (float) (random.nextGaussian() * std);
-        return Nd4j.create(v, shape, 'c');
+    private static void fillNormal(INDArray target, Random random, double std) {
+        if (target.isView() || target.ordering() != 'c') throw new IllegalStateException("parameters must be dense arrays");
+        long n = target.length();
+        if (target.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer b = target.data().asNioFloat();
+            for (int i = 0; i < n; i++) b.put(i, (float) (random.nextGaussian() * std));
+        } else {
+            for (long i = 0; i < n; i++) target.putScalar(i, random.nextGaussian() * std);
+        }
     }
 }

@@ -112,7 +112,7 @@ public abstract class Module {
     }
 
     /**
-     * Replaces parameters and buffers from a state_dict. Every expected key must be present with its shape and no
+     * Loads parameters and buffers from a state_dict. Every expected key must be present with its shape and no
      * other key may appear; the first problem is reported naming the key and both shapes, and nothing is changed.
      */
     public final void loadStateDict(Map<String, INDArray> state) {
@@ -128,7 +128,8 @@ public abstract class Module {
         }
         for (String k : state.keySet())
             if (!expected.containsKey(k)) throw new IllegalArgumentException("unexpected key " + k);
-        parameters().forEach((k, p) -> p.set(state.get(k)));
+        // Copied into the model's own arrays: the caller keeps its arrays, and no second copy of the weights stays alive.
+        parameters().forEach((k, p) -> p.value().assign(state.get(k).castTo(p.value().dataType()).reshape(p.value().shape())));
         buffers().forEach((k, b) -> b.assign(state.get(k).castTo(b.dataType()).reshape(b.shape())));
     }
 
