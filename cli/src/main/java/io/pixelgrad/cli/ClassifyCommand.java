@@ -25,8 +25,8 @@ import java.util.Map;
         description = "Classify an image: print the top classes with their logits and probabilities.",
         footer = {"", "Examples:",
             "  pixelgrad classify --model vgg16 --weights vgg16.pth --image cat.jpg",
-            "  pixelgrad classify --model auto --weights alexnet.safetensors --image cat.png --top 3 --json",
-            "  pixelgrad classify --weights vgg16.onnx --image cat.png --class \"tiger cat\"   (also shows that class's rank)"})
+            "  pixelgrad classify --weights alexnet.safetensors --image cat.png --json",
+            "  pixelgrad classify --weights vgg16.onnx --image cat.png --class \"tiger cat\""})
 public final class ClassifyCommand extends PixelgradCommand {
 
     @Mixin

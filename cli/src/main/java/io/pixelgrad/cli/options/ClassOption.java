@@ -9,8 +9,9 @@ public final class ClassOption {
 
     /** The class as given, or null. */
     @Option(names = {"-c", "--class"}, paramLabel = "CLASS",
-            description = "Target class: an index (281) or an ImageNet name (\"tabby cat\", any case, or an unambiguous"
-                    + " start of one). Default: the class the model predicts.")
+            description = "Class of interest: an index (281) or an ImageNet name (\"tabby cat\", any case, or an"
+                    + " unambiguous start of one). Explanations default to the predicted class; classify shows this"
+                    + " class's rank and probability even outside the top K.")
     public String target;
 
     /** Whether a class was given. */
