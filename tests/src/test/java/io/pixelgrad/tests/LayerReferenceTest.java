@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <pre>
  *   conv2d (9 geometries, d/dx, d/dw, d/db)   5.96e-07 / 3.83e-05   (5x5 groups 2, weight gradient)
  *   resizeBilinear (up, down, 1x1)            5.94e-07 / 4.90e-05
- *   batchNorm (eval, d/dx, d/dw, d/db)        4.48e-07 / 4.06e-06
+ *   batchNorm (eval, d/dx, d/dw, d/db)        2.24e-07 / 1.11e-05
  *   softmax, logSoftmax                       2.26e-07 / 4.93e-07
  *   lrn (Caffe 5, strong, even sizes 4 and 2) 1.84e-07 / 4.57e-07
  *   tanh, sigmoid, exp, log, pow, abs         1.86e-07 / 1.06e-05
