@@ -1,0 +1,150 @@
+package io.pixelgrad.vis;
+
+import io.pixelgrad.vis.render.Colormap;
+import io.pixelgrad.vis.render.Render;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.awt.image.BufferedImage;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The result of an attribution method: the raw float array exactly as computed (for .npy and comparisons), an
+ * optional low-resolution map (Grad-CAM and CAM at the layer's resolution), what was explained, and how to draw it.
+ */
+public final class Attribution {
+
+    /** What the raw array is, which decides how it is drawn. */
+    public enum Kind {
+        /** A gradient-like array with the input's shape [3,H,W]. */
+        INPUT_GRADIENT,
+        /** A map over the input's pixels [H,W]. */
+        PIXEL_MAP,
+        /** A coarse grid [gh,gw] over the image (occlusion): drawn stretched to the image. */
+        GRID
+    }
+
+    private final String method;
+    private final Kind kind;
+    private final float[] raw;
+    private final int[] shape;
+    private final float[] lowRes;
+    private final int[] lowResShape;
+    private final int targetClass;
+    private final String layer;
+    private final int imageHeight, imageWidth;
+    private final Map<String, Object> parameters;
+
+    /** Collects a result; arrays are kept as given (callers pass fresh copies). */
+    public Attribution(String method, Kind kind, float[] raw, int[] shape, float[] lowRes, int[] lowResShape,
+                       int targetClass, String layer, int imageHeight, int imageWidth, Map<String, Object> parameters) {
+        this.method = method;
+        this.kind = kind;
+        this.raw = raw;
+        this.shape = shape.clone();
+        this.lowRes = lowRes;
+        this.lowResShape = lowResShape == null ? null : lowResShape.clone();
+        this.targetClass = targetClass;
+        this.layer = layer;
+        this.imageHeight = imageHeight;
+        this.imageWidth = imageWidth;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** The method's name, e.g. "gradcam". */
+    public String method() {
+        return method;
+    }
+
+    /** What the raw array holds. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The raw values, row-major (do not modify). */
+    public float[] raw() {
+        return raw;
+    }
+
+    /** The raw array's shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The raw array as a new INDArray (for .npy files). */
+    public INDArray rawArray() {
+        return Passes.array(raw.clone(), longs(shape));
+    }
+
+    /** The map at the layer's resolution (Grad-CAM, CAM), or null. */
+    public INDArray lowResArray() {
+        return lowRes == null ? null : Passes.array(lowRes.clone(), longs(lowResShape));
+    }
+
+    /** The explained class, or -1 for a feature projection. */
+    public int targetClass() {
+        return targetClass;
+    }
+
+    /** The layer involved (Grad-CAM's, a projected feature's), or null. */
+    public String layer() {
+        return layer;
+    }
+
+    /** The method's parameters, for the JSON description (ordered as added). */
+    public Map<String, Object> parameters() {
+        return parameters;
+    }
+
+    /** Input height in pixels. */
+    public int imageHeight() {
+        return imageHeight;
+    }
+
+    /** Input width in pixels. */
+    public int imageWidth() {
+        return imageWidth;
+    }
+
+    /**
+     * The single-channel map shown as a heatmap, at the image's size, scaled to [0,1]: for gradients the maximum
+     * over channels of |G| (saliency's definition), for grids a bilinear stretch to the image.
+     */
+    public float[] displayMap() {
+        float[] m = switch (kind) {
+            case INPUT_GRADIENT -> Maps.maxAbsOverChannels(raw, shape[0], shape[1], shape[2]);
+            case PIXEL_MAP -> raw;
+            case GRID -> Maps.resizeBilinear(raw, shape[0], shape[1], imageHeight, imageWidth);
+        };
+        return Maps.minMax(m);
+    }
+
+    /** The heatmap of {@link #displayMap()} in a colormap. */
+    public BufferedImage heatmap(Colormap colormap) {
+        return Render.heatmap(displayMap(), imageHeight, imageWidth, colormap);
+    }
+
+    /** The heatmap blended over the input image (same size). */
+    public BufferedImage overlay(BufferedImage image, Colormap colormap) {
+        return Render.overlay(image, displayMap(), imageHeight, imageWidth, colormap, 0.5);
+    }
+
+    /** For gradient methods, the gradient itself as a colour image (each channel min-max scaled); else null. */
+    public BufferedImage gradientImage() {
+        return kind == Kind.INPUT_GRADIENT ? Render.gradientImage(raw, imageHeight, imageWidth) : null;
+    }
+
+    /** Heatmap, overlay and (for gradient methods) the colour gradient image side by side: the method's PNG. */
+    public BufferedImage panel(BufferedImage image) {
+        BufferedImage g = gradientImage();
+        return g == null ? Render.row(4, heatmap(Colormap.JET), overlay(image, Colormap.JET))
+                : Render.row(4, heatmap(Colormap.JET), overlay(image, Colormap.JET), g);
+    }
+
+    static long[] longs(int[] s) {
+        long[] l = new long[s.length];
+        for (int i = 0; i < s.length; i++) l[i] = s[i];
+        return l;
+    }
+}

@@ -1,0 +1,54 @@
+package io.pixelgrad.vis;
+
+import io.pixelgrad.engine.Interpolation;
+
+/** Small operations on 2-D maps held as row-major float arrays (upsampling, channel reductions, scaling). */
+public final class Maps {
+
+    private Maps() {
+    }
+
+    /**
+     * Bilinear resize of an [h,w] map to [outH,outW] with align_corners=false (PyTorch's F.interpolate): separable,
+     * rows then columns, accumulated in double.
+     */
+    public static float[] resizeBilinear(float[] map, int h, int w, int outH, int outW) {
+        double[][] ry = Interpolation.bilinear(h, outH), rx = Interpolation.bilinear(w, outW);
+        double[] rows = new double[outH * w];
+        for (int y = 0; y < outH; y++)
+            for (int i = 0; i < h; i++) {
+                double a = ry[y][i];
+                if (a == 0) continue;
+                for (int j = 0; j < w; j++) rows[y * w + j] += a * map[i * w + j];
+            }
+        float[] out = new float[outH * outW];
+        for (int y = 0; y < outH; y++)
+            for (int x = 0; x < outW; x++) {
+                double s = 0;
+                for (int j = 0; j < w; j++) s += rx[x][j] * rows[y * w + j];
+                out[y * outW + x] = (float) s;
+            }
+        return out;
+    }
+
+    /** Saliency's reduction of a [C,H,W] gradient: the largest absolute value over channels at each pixel. */
+    public static float[] maxAbsOverChannels(float[] g, int channels, int h, int w) {
+        float[] m = new float[h * w];
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < h * w; i++) m[i] = Math.max(m[i], Math.abs(g[c * h * w + i]));
+        return m;
+    }
+
+    /** The map scaled linearly to [0,1] (a constant map becomes all zeros). */
+    public static float[] minMax(float[] m) {
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (float v : m) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float[] out = new float[m.length];
+        if (!(hi > lo)) return out;
+        for (int i = 0; i < m.length; i++) out[i] = (m[i] - lo) / (hi - lo);
+        return out;
+    }
+}

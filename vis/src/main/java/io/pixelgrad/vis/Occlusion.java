@@ -1,0 +1,84 @@
+package io.pixelgrad.vis;
+
+import io.pixelgrad.autograd.nn.Module;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Occlusion (Zeiler and Fergus 2014): slide a square patch of a fill value over the image and record how much the
+ * class score drops, heat[i,j] = S_c(x) - S_c(x with the patch at (i*stride, j*stride) filled). Patches are only
+ * placed where they fit whole. The occluded copies go through the network in batches of bounded size.
+ */
+public final class Occlusion implements Explainer {
+
+    private final Module model;
+    private final int patch, stride, batchSize;
+    private final float fill;
+    private final ProgressListener progress;
+
+    /** Occlusion with a patch side, a stride, a fill value (in normalized input space; 0 is the dataset mean). */
+    public Occlusion(Module model, int patch, int stride, float fill) {
+        this(model, patch, stride, fill, 16, ProgressListener.NONE);
+    }
+
+    /** As above, with the most images per forward pass and a progress listener (counts forward passes of images). */
+    public Occlusion(Module model, int patch, int stride, float fill, int batchSize, ProgressListener progress) {
+        if (patch < 1) throw new IllegalArgumentException("patch must be at least 1 pixel, not " + patch);
+        if (stride < 1) throw new IllegalArgumentException("stride must be at least 1 pixel, not " + stride);
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, not " + batchSize);
+        this.model = model;
+        this.patch = patch;
+        this.stride = stride;
+        this.fill = fill;
+        this.batchSize = batchSize;
+        this.progress = progress;
+    }
+
+    @Override
+    public String name() {
+        return "occlusion";
+    }
+
+    /** Checks that the patch fits an image of this size (before any work or output). */
+    public void check(long height, long width) {
+        if (patch > height || patch > width)
+            throw new IllegalArgumentException("occlusion patch " + patch + " is larger than the image " + width + "x" + height);
+    }
+
+    @Override
+    public Attribution attribute(INDArray input, Target target) {
+        INDArray x = Passes.asBatchOfOne(input);
+        int h = (int) x.size(2), w = (int) x.size(3);
+        check(h, w);
+        INDArray logits = Passes.logits(model, x);
+        int cls = Passes.resolveClass(target, logits);
+        float score = logits.getFloat(0, cls);
+        int gh = (h - patch) / stride + 1, gw = (w - patch) / stride + 1, total = gh * gw;
+        float[] image = Passes.floats(x);
+        float[] heat = new float[total];
+        int plane = h * w;
+        for (int start = 0; start < total; start += batchSize) {
+            int n = Math.min(batchSize, total - start);
+            float[] batch = new float[n * 3 * plane];
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(image, 0, batch, b * 3 * plane, 3 * plane);
+                int y0 = (start + b) / gw * stride, x0 = (start + b) % gw * stride;
+                for (int c = 0; c < 3; c++)
+                    for (int y = y0; y < y0 + patch; y++)
+                        java.util.Arrays.fill(batch, b * 3 * plane + c * plane + y * w + x0, b * 3 * plane + c * plane + y * w + x0 + patch, fill);
+            }
+            INDArray out = Passes.logits(model, Passes.array(batch, n, 3, h, w));
+            for (int b = 0; b < n; b++) heat[start + b] = score - out.getFloat(b, cls);
+            progress.progress(start + n, total);
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("patch", patch);
+        p.put("stride", stride);
+        p.put("fill", fill);
+        p.put("batch_size", batchSize);
+        p.put("score", score);
+        return new Attribution(name(), Attribution.Kind.GRID, heat, new int[]{gh, gw}, null, null, cls, null, h, w, p);
+    }
+}

@@ -1,0 +1,139 @@
+package io.pixelgrad.vis.render;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Turns float maps and arrays into images: heatmaps, overlays, colour gradients, tiles, grids and PNG bytes. */
+public final class Render {
+
+    private Render() {
+    }
+
+    /** A heatmap of a map [h,w] whose values are already in [0,1]. */
+    public static BufferedImage heatmap(float[] map01, int h, int w, Colormap colormap) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, colormap.rgb(map01[y * w + x]));
+        return img;
+    }
+
+    /**
+     * The heatmap blended over an image of the same size; the heat's weight grows with its value (alpha at the top),
+     * so cold regions leave the picture visible.
+     */
+    public static BufferedImage overlay(BufferedImage image, float[] map01, int h, int w, Colormap colormap, double alpha) {
+        if (image.getWidth() != w || image.getHeight() != h)
+            throw new IllegalArgumentException("overlay: image is " + image.getWidth() + "x" + image.getHeight() + ", map " + w + "x" + h);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double a = alpha * (0.3 + 0.7 * map01[y * w + x]);
+                int p = image.getRGB(x, y), q = colormap.rgb(map01[y * w + x]);
+                int r = mix(p >> 16 & 255, q >> 16 & 255, a), g = mix(p >> 8 & 255, q >> 8 & 255, a), b = mix(p & 255, q & 255, a);
+                out.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        return out;
+    }
+
+    private static int mix(int base, int top, double a) {
+        return (int) Math.round((1 - a) * base + a * top);
+    }
+
+    /** A [3,H,W] gradient as a colour image, each channel min-max scaled on its own (the "colour gradient" picture). */
+    public static BufferedImage gradientImage(float[] g, int h, int w) {
+        return rgbScaled(g, h, w, true);
+    }
+
+    /** A [3,h,w] array as an RGB image, min-max scaled over all three channels together (filters keep their colours). */
+    public static BufferedImage rgbScaled(float[] v, int h, int w) {
+        return rgbScaled(v, h, w, false);
+    }
+
+    private static BufferedImage rgbScaled(float[] v, int h, int w, boolean perChannel) {
+        int plane = h * w;
+        double[] lo = new double[3], hi = new double[3];
+        for (int c = 0; c < 3; c++) {
+            lo[c] = Double.POSITIVE_INFINITY;
+            hi[c] = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < plane; i++) {
+                lo[c] = Math.min(lo[c], v[c * plane + i]);
+                hi[c] = Math.max(hi[c], v[c * plane + i]);
+            }
+        }
+        if (!perChannel) {
+            double l = Math.min(lo[0], Math.min(lo[1], lo[2])), u = Math.max(hi[0], Math.max(hi[1], hi[2]));
+            java.util.Arrays.fill(lo, l);
+            java.util.Arrays.fill(hi, u);
+        }
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < plane; i++) {
+            int rgb = 0;
+            for (int c = 0; c < 3; c++) {
+                double t = hi[c] > lo[c] ? (v[c * plane + i] - lo[c]) / (hi[c] - lo[c]) : 0.5;
+                rgb = rgb << 8 | (int) Math.round(255 * t);
+            }
+            img.setRGB(i % w, i / w, rgb);
+        }
+        return img;
+    }
+
+    /** A map [h,w] in [0,1] as grey. */
+    public static BufferedImage grey(float[] map01, int h, int w) {
+        return heatmap(map01, h, w, Colormap.GREY);
+    }
+
+    /** A normalized input [3,H,W] made viewable by min-max scaling (when the original picture is not at hand). */
+    public static BufferedImage input(float[] x, int h, int w) {
+        return rgbScaled(x, h, w);
+    }
+
+    /** An image enlarged by an integer factor with nearest-neighbour sampling (small tiles stay crisp). */
+    public static BufferedImage enlarge(BufferedImage img, int factor) {
+        if (factor <= 1) return img;
+        BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < out.getHeight(); y++)
+            for (int x = 0; x < out.getWidth(); x++) out.setRGB(x, y, img.getRGB(x / factor, y / factor));
+        return out;
+    }
+
+    /** Tiles in a grid of the given number of columns, row by row, with pad pixels of white between them. */
+    public static BufferedImage grid(List<BufferedImage> tiles, int columns, int pad) {
+        if (tiles.isEmpty()) throw new IllegalArgumentException("no tiles to draw");
+        columns = Math.max(1, Math.min(columns, tiles.size()));
+        int rows = (tiles.size() + columns - 1) / columns;
+        int tw = 0, th = 0;
+        for (BufferedImage t : tiles) {
+            tw = Math.max(tw, t.getWidth());
+            th = Math.max(th, t.getHeight());
+        }
+        BufferedImage out = new BufferedImage(columns * tw + (columns + 1) * pad, rows * th + (rows + 1) * pad, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        for (int i = 0; i < tiles.size(); i++)
+            g.drawImage(tiles.get(i), pad + (i % columns) * (tw + pad), pad + (i / columns) * (th + pad), null);
+        g.dispose();
+        return out;
+    }
+
+    /** Images side by side. */
+    public static BufferedImage row(int pad, BufferedImage... images) {
+        return grid(List.of(images), images.length, pad);
+    }
+
+    /** The image encoded as PNG. */
+    public static byte[] png(BufferedImage img) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            if (!ImageIO.write(img, "png", bytes)) throw new IllegalStateException("no PNG writer available");
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
