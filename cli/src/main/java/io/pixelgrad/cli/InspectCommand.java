@@ -25,6 +25,11 @@ public final class InspectCommand extends PixelgradCommand {
     @Mixin
     WeightsOption weights;
 
+    @picocli.CommandLine.Option(names = "--load",
+            description = "Also load every tensor into the matching architecture: reads all the data (finding damage"
+                    + " that the header checks cannot) and reports how long loading took.")
+    boolean load;
+
     @Override
     protected int run() throws Exception {
         WeightsReaders.Format format = WeightsReaders.detect(weights.weights);
@@ -57,6 +62,13 @@ public final class InspectCommand extends PixelgradCommand {
                         + " shapes differ: " + m.problems().get(0));
             } else {
                 out().println("architecture: none; " + m.problems().get(0));
+            }
+            if (load) {
+                if (!m.exact()) throw new UserException("--load needs weights that fit an architecture; these do not");
+                long start = System.nanoTime();
+                var model = ModelLoader.load(ModelLoader.AUTO, sd);
+                out().println(String.format(Locale.ROOT, "loaded into %s in %.2f s", model.architecture(),
+                        (System.nanoTime() - start) / 1e9));
             }
         }
         out().flush();

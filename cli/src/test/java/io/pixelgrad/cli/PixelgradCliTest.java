@@ -223,6 +223,18 @@ class PixelgradCliTest {
     }
 
     @Test
+    void inspectLoadReadsEveryTensorIntoTheModel() {
+        Run r = run("inspect", "--weights", FIXTURES.resolve("models/alexnet16_legacy.pth").toString(), "--load");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*\\nloaded into alexnet/16 in [0-9.]+ s\\n"), r.out());
+        Path tiny = FIXTURES.resolve("weights/tiny_zip.pth");
+        r = run("inspect", "--weights", tiny.toString(), "--load");
+        assertEquals(Pixelgrad.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.out().contains("architecture: none; weights " + tiny + ": its keys match no known architecture"), r.out());
+        assertEquals("pixelgrad inspect: --load needs weights that fit an architecture; these do not\n", r.err().replace("\r", ""));
+    }
+
+    @Test
     void inspectOfAFileThatIsNotWeightsIsOneLine() {
         Run r = run("inspect", "--weights", PHOTO.toString());
         assertOneLineError(r, Pixelgrad.BAD_INPUT, "pixelgrad inspect: weights " + PHOTO + ": ");
