@@ -95,9 +95,10 @@ public final class GradientTrace {
                 Map<Tensor, List<String>> sharing = new IdentityHashMap<>();
                 for (String name : tape.capturedNames()) {
                     Tensor t = tape.output(name);
-                    if (!descriptions.containsKey(name)) continue;
+                    // containers ("features", the root) share their last layer's output tensor, and the backward
+                    // pass reports a tensor's gradient under one of its names only
                     sharing.computeIfAbsent(t, k -> new ArrayList<>()).add(name);
-                    if (t.creator() != null) owner.putIfAbsent(t.creator(), name);
+                    if (descriptions.containsKey(name) && t.creator() != null) owner.putIfAbsent(t.creator(), name);
                 }
                 final int rule = r;
                 BackwardListener listener = (f, g, gi, nanos) -> {
