@@ -1,6 +1,7 @@
 package io.pixelgrad.autograd;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 import java.util.Set;
@@ -8,10 +9,12 @@ import java.util.Set;
 /** The result of a backward pass: gradients of leaves (inputs, trainable parameters) and of watched modules' outputs. */
 public final class Gradients {
 
+    private final Tape tape;
     private final Map<Tensor, INDArray> leaves;
     private final Map<String, INDArray> atModules;
 
-    Gradients(Map<Tensor, INDArray> leaves, Map<String, INDArray> atModules) {
+    Gradients(Tape tape, Map<Tensor, INDArray> leaves, Map<String, INDArray> atModules) {
+        this.tape = tape;
         this.leaves = leaves;
         this.atModules = atModules;
     }
@@ -21,8 +24,9 @@ public final class Gradients {
         INDArray g = leaves.get(leaf);
         if (g != null) return g;
         if (!leaf.requiresGrad()) throw new IllegalArgumentException(leaf + " does not require a gradient");
-        INDArray zero = leaf.value().ulike().assign(0);
-        leaf.tape().own(zero);
+        // A leaf no gradient reached (a parameter the pass never used): zeros, owned by the pass's tape.
+        INDArray zero = Nd4j.zeros(leaf.dataType(), leaf.shape());
+        leaves.put(leaf, tape.own(zero));
         return zero;
     }
 

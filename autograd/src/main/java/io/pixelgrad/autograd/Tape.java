@@ -164,7 +164,7 @@ public final class Tape implements AutoCloseable {
             if (name != null) atModules.put(name, e.getValue());
             leaves.put(e.getKey(), e.getValue());
         }
-        return new Gradients(leaves, atModules);
+        return new Gradients(this, leaves, atModules);
     }
 
     /** Functions recorded for backward, in forward order (for teaching and traces). */

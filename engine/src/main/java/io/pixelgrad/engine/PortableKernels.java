@@ -139,8 +139,10 @@ public class PortableKernels implements Kernels {
         }
         if (wantWeights) {
             INDArray columns = columnsOf(x, weight, spec);
-            gW = gemm(g, columns, false, true).reshape('c', weight.shape());
-            if (hasBias) gB = g.sum(1);
+            INDArray product = gemm(g, columns, false, true);
+            gW = Arrays.reshapeCopy(product, weight.shape());
+            if (hasBias) gB = Arrays.sum(g, 1);
+            Arrays.release(product);
             Arrays.release(columns);
         }
         Arrays.release(g);
@@ -230,12 +232,14 @@ public class PortableKernels implements Kernels {
         INDArray cols = im2col(padded, Window.of(spec).unpadded());                       // [N,C,kH,kW,oH,oW]
         INDArray windows = cols.reshape('c', n, c, k, oh, ow);
         INDArray winner = Nd4j.argMax(windows, 2);                        // first maximum wins on ties
-        INDArray output = windows.max(2);
+        INDArray output = Nd4j.createUninitialized(x.dataType(), n, c, oh, ow);
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.same.Max(windows, output, false, new int[]{2}));
         INDArray table = poolTable(spec, h, w);                           // [k*oH*oW]
         INDArray position = Nd4j.arange(0, oh * ow).castTo(DataType.INT64).reshape(1, 1, oh, ow);
         INDArray flat = winner.mul(oh * ow).addi(position.broadcast(n, c, oh, ow));
-        INDArray switches = Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(table, flat.reshape(flat.length()))
-                .addIntegerArguments(0).build())[0].reshape(n, c, oh, ow);
+        INDArray switches = Nd4j.createUninitialized(DataType.INT64, n, c, oh, ow);
+        Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(table, flat.reshape(flat.length()))
+                .addOutputs(switches.reshape(switches.length())).addIntegerArguments(0).build());
         if (padded != x) Arrays.release(padded);
         Arrays.release(cols, winner, position, flat);
         return new MaxPoolResult(output, switches);
@@ -289,7 +293,7 @@ public class PortableKernels implements Kernels {
         long n = x.size(0), c = x.size(1), oh = spec.outH(x.size(2)), ow = spec.outW(x.size(3));
         checkPool(x, spec, oh, ow);
         INDArray cols = im2col(x, Window.of(spec));
-        INDArray out = cols.reshape('c', n, c, (long) spec.kernelH() * spec.kernelW(), oh, ow).mean(2);
+        INDArray out = Arrays.mean(cols.reshape('c', n, c, (long) spec.kernelH() * spec.kernelW(), oh, ow), 2);
         Arrays.release(cols);
         return out;
     }
@@ -439,9 +443,11 @@ public class PortableKernels implements Kernels {
         INDArray mh = Nd4j.createFromArray(rh).castTo(type), mw = Nd4j.createFromArray(rw).castTo(type);
         long outH = transposed ? mh.size(1) : mh.size(0), outW = transposed ? mw.size(1) : mw.size(0);
         INDArray rows = gemm(x.reshape('c', n * c * h, w), mw, false, !transposed);               // [N*C*H, outW]
-        INDArray byRow = rows.reshape('c', n * c, h, outW).permute(1, 0, 2).dup('c').reshape('c', h, n * c * outW);
+        INDArray byRow = Nd4j.createUninitialized(type, h, n * c * outW);
+        byRow.reshape('c', h, n * c, outW).assign(rows.reshape('c', n * c, h, outW).permute(1, 0, 2));
         INDArray both = gemm(mh, byRow, transposed, false);                                       // [outH, N*C*outW]
-        INDArray out = both.reshape('c', outH, n * c, outW).permute(1, 0, 2).dup('c').reshape('c', n, c, outH, outW);
+        INDArray out = Nd4j.createUninitialized(type, n, c, outH, outW);
+        out.reshape('c', n * c, outH, outW).assign(both.reshape('c', outH, n * c, outW).permute(1, 0, 2));
         Arrays.release(mh, mw, rows, byRow, both);
         return out;
     }

@@ -11,11 +11,8 @@ import io.pixelgrad.autograd.nn.Init;
 import io.pixelgrad.autograd.nn.Module;
 import io.pixelgrad.autograd.nn.Parameter;
 import io.pixelgrad.engine.ConvSpec;
-import io.pixelgrad.engine.Kernels;
 import io.pixelgrad.zoo.models.Architectures;
 import io.pixelgrad.zoo.models.Classifier;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,36 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TapeMemoryTest {
 
-    private static final String RESHAPE_LEAK = "Reshape.apply returns x.dup('c').reshape(..) and its backward "
-            + "g.dup('c').reshape(..): view-flagged arrays; reshape first, then dup";
-    private static final String DILATED_CONV_LEAK = "PortableKernels.im2colConv2dBackward's weight gradient is "
-            + "gemm(..).reshape('c', weight.shape()), a view-flagged array (dilated convolutions with one group take this path)";
-    private static final String PORTABLE_SWITCHES_LEAK = "PortableKernels.maxPool2d returns the switches as "
-            + "gather(..)[0].reshape(n, c, oh, ow): a view whose buffer wraps the gather output, so data().closeable() is "
-            + "false and Arrays.release cannot free it; gather into a preallocated [n, c, oh, ow] INT64 array instead";
-    private static final String RESIZE_LEAK = "PortableKernels' bilinear resize (forward and backward) returns "
-            + "...dup('c').reshape('c', n, c, outH, outW), a view-flagged array";
-
-    /**
-     * Cases whose arrays Tape.close() did not free when this was written, with the cause; while they leak they are
-     * reported as skipped (with the cause), not passed; once fixed they pass and print a note to remove the entry. The common cause: ND4J flags the result of reshape() (and of
-     * a reduction over a size-1 dimension, which reshapes internally) as a view even when it is the only owner of a
-     * fresh buffer, and engine.Arrays.release() skips views. Fix at each site: reshape first and dup() last, or write
-     * into an array allocated in the final shape.
-     */
-    private static final Map<String, String> KNOWN_LEAKS = Map.ofEntries(
-            Map.entry("flatten", RESHAPE_LEAK),
-            Map.entry("reshape", RESHAPE_LEAK),
-            Map.entry("conv_3x2_asymmetric", DILATED_CONV_LEAK),
-            Map.entry("conv_3x3_p2_dilation2", DILATED_CONV_LEAK),
-            Map.entry("resize_1x1_to_3x5", RESIZE_LEAK),
-            Map.entry("resize_down_13x11_to_6x4", RESIZE_LEAK),
-            Map.entry("resize_up_4x4_to_9x15", RESIZE_LEAK),
-            Map.entry("resize_up_5x7_to_11x13", RESIZE_LEAK),
-            Map.entry("linear_batch1", "Linear.backward's bias gradient g.sum(0) over a batch of one is view-flagged"),
-            Map.entry("sum_dim0_batch1", "Sum.sum's x.sum(0) over a size-1 dimension is view-flagged"),
-            Map.entry("mean_dim0_batch1", "Sum.mean's x.mean(0) over a size-1 dimension is view-flagged"));
-
     /** The convolutional part of a small VGG16 with batch norm: conv, batch norm, ReLU, max-pool, adaptive pooling. */
     @ParameterizedTest(name = "trainable parameters: {0}")
     @ValueSource(booleans = {false, true})
@@ -81,12 +48,7 @@ class TapeMemoryTest {
         checkPassRelease(model.features(), trainable, x -> model.avgpool().forward(model.features().forward(x)));
     }
 
-    /**
-     * The whole classifier, through Flatten and the Linear layers, on a batch of one. Fails today with "still
-     * allocated after Tape.close(): [input of Linear (a view)]" (and, when trainable, "gradient of bias (a view)" for
-     * each Linear): see KNOWN_LEAKS for flatten and linear_batch1.
-     */
-    @Disabled("bug: Reshape/Flatten outputs and Linear's batch-1 bias gradient are view-flagged, so Tape.close() skips them")
+    /** The whole classifier, through Flatten and the Linear layers, on a batch of one (reshapes and batch-1 reductions). */
     @ParameterizedTest(name = "trainable parameters: {0}")
     @ValueSource(booleans = {false, true})
     void closingTheTapeFreesEveryArrayOfAWholeClassifierPass(boolean trainable) {
@@ -146,7 +108,6 @@ class TapeMemoryTest {
     /** Backward from y, close the tape, then: y and every input's gradient freed, the caller's arrays not. */
     private static void checkFunctionRelease(String name, Tape tape, Tensor y, INDArray seed, Map<String, Tensor> inputs,
                                              Map<String, INDArray> callerArrays) {
-        String bug = KNOWN_LEAKS.get(name);
         Gradients g = tape.backward(y, seed, ReluRule.STANDARD);
         Map<INDArray, String> made = new IdentityHashMap<>();
         made.put(y.value(), "output");
@@ -156,10 +117,7 @@ class TapeMemoryTest {
         made.forEach((a, what) -> {
             if (!a.wasClosed()) open.add(what + (a.isView() ? " (a view)" : ""));
         });
-        if (bug != null && !open.isEmpty()) Assumptions.abort("bug: " + bug + " (still open: " + open + ")");
         assertTrue(open.isEmpty(), name + ": still allocated after Tape.close(): " + open);
-        // Not a failure: the owner of the fixed code cannot edit this file; the note says what to clean up.
-        if (bug != null) System.out.println("TapeMemoryTest: the known leak of " + name + " is gone; remove it from KNOWN_LEAKS");
         callerArrays.forEach((k, v) -> assertFalse(v.wasClosed(), k + " belongs to the caller and must stay open"));
     }
 
@@ -212,8 +170,6 @@ class TapeMemoryTest {
         made.forEach((a, what) -> {
             if (!a.wasClosed()) open.add(what + (a.isView() ? " (a view)" : ""));
         });
-        if (Kernels.get().name().equals("portable") && !open.isEmpty() && open.stream().allMatch(o -> o.startsWith("max-pool switches")))
-            Assumptions.abort("bug: " + PORTABLE_SWITCHES_LEAK + " (still open: " + open + ")");
         assertTrue(open.isEmpty(), "still allocated after Tape.close(): " + open);
         assertFalse(x.wasClosed(), "the caller's input must stay open");
         assertFalse(seed.wasClosed(), "the caller's seed must stay open");

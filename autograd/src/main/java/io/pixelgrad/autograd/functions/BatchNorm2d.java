@@ -45,10 +45,11 @@ public final class BatchNorm2d extends Function {
         if (needs(1)) {
             // d/dweight = sum over n,h,w of g * (x - mean) / sqrt(var + eps)
             INDArray normalized = KERNELS.channelAffine(input, invStd, mean.mul(invStd).negi());
-            dw = g.mul(normalized).sum(0, 2, 3);
-            Arrays.release(normalized);
+            INDArray product = g.mul(normalized);
+            dw = Arrays.sum(product, 0, 2, 3);
+            Arrays.release(normalized, product);
         }
-        INDArray db = needs(2) ? g.sum(0, 2, 3) : null;
+        INDArray db = needs(2) ? Arrays.sum(g, 0, 2, 3) : null;
         return new INDArray[]{dx, dw, db};
     }
 

@@ -31,14 +31,16 @@ final class Broadcasting {
 
     /** Sums g over the dimensions that broadcasting expanded, giving an array of the input's shape. */
     static INDArray reduce(INDArray g, long[] inputShape) {
-        if (java.util.Arrays.equals(g.shape(), inputShape)) return g.dup();
+        if (java.util.Arrays.equals(g.shape(), inputShape)) return g.dup(g.ordering());
         int offset = g.rank() - inputShape.length;
         List<Integer> dims = new ArrayList<>();
         for (int d = 0; d < g.rank(); d++) {
             long size = d < offset ? 1 : inputShape[d - offset];
             if (d < offset || (size == 1 && g.size(d) != 1)) dims.add(d);
         }
-        INDArray summed = g.sum(true, dims.stream().mapToInt(Integer::intValue).toArray());
-        return summed.reshape(inputShape.length == 0 ? new long[0] : inputShape).dup();
+        INDArray summed = io.pixelgrad.engine.Arrays.sum(g, dims.stream().mapToInt(Integer::intValue).toArray());
+        INDArray result = io.pixelgrad.engine.Arrays.reshapeCopy(summed, inputShape);
+        io.pixelgrad.engine.Arrays.release(summed);
+        return result;
     }
 }

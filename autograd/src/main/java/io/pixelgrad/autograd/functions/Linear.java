@@ -3,6 +3,7 @@ package io.pixelgrad.autograd.functions;
 import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.engine.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** y = x W^T + b. Backward: dx = g W, dW = g^T x, db = sum of g over the batch. */
@@ -32,6 +33,6 @@ public final class Linear extends Function {
         INDArray dx = needs(0) ? KERNELS.gemm(g, weight, false, false) : null;
         INDArray dw = needs(1) ? KERNELS.gemm(g, input, true, false) : null;
         if (!hasBias) return new INDArray[]{dx, dw};
-        return new INDArray[]{dx, dw, needs(2) ? g.sum(0) : null};
+        return new INDArray[]{dx, dw, needs(2) ? Arrays.sum(g, 0) : null};
     }
 }

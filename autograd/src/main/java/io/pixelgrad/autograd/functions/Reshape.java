@@ -3,6 +3,7 @@ package io.pixelgrad.autograd.functions;
 import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.engine.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Same values in a new shape (row-major order, so Flatten gives PyTorch's C*H*W order). */
@@ -15,9 +16,9 @@ public final class Reshape extends Function {
         this.inputShape = x.shape();
     }
 
-    /** Reshapes x; one dimension may be -1. The result is a copy, so the tape owns it outright. */
+    /** Reshapes x; one dimension may be -1. The result is a fresh copy, so the tape owns it outright. */
     public static Tensor apply(Tensor x, long... shape) {
-        return new Reshape(x).output(x.value().dup('c').reshape('c', shape));
+        return new Reshape(x).output(Arrays.reshapeCopy(x.value(), shape));
     }
 
     /** Flattens [N, ...] to [N, rest] in channel-major order. */
@@ -27,6 +28,6 @@ public final class Reshape extends Function {
 
     @Override
     protected INDArray[] backward(INDArray g, ReluRule rule) {
-        return new INDArray[]{g.dup('c').reshape('c', inputShape)};
+        return new INDArray[]{Arrays.reshapeCopy(g, inputShape)};
     }
 }

@@ -3,6 +3,7 @@ package io.pixelgrad.autograd.functions;
 import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.engine.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,7 +24,7 @@ public final class Sum extends Function {
     /** Sums x over dims (every dimension when dims is empty), dropping them. */
     public static Tensor sum(Tensor x, int... dims) {
         int[] d = all(x, dims);
-        return new Sum(x, d, 1).output(x.value().sum(d));
+        return new Sum(x, d, 1).output(Arrays.sum(x.value(), d));
     }
 
     /** Averages x over dims (every dimension when dims is empty), dropping them. */
@@ -31,7 +32,7 @@ public final class Sum extends Function {
         int[] d = all(x, dims);
         long count = 1;
         for (int i : d) count *= x.size(i);
-        return new Sum(x, d, 1.0 / count).output(x.value().mean(d));
+        return new Sum(x, d, 1.0 / count).output(Arrays.mean(x.value(), d));
     }
 
     private static int[] all(Tensor x, int[] dims) {
