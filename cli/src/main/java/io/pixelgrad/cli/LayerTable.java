@@ -41,9 +41,17 @@ public final class LayerTable {
         List<Row> rows = new ArrayList<>();
         List<Module> layers = new ArrayList<>(model.features().layers());
         if (model.avgpool() != null) layers.add(model.avgpool());
+        int classifierStart = layers.size();
         boolean flattened = false;
         layers.addAll(model.classifier().layers());
-        for (Module m : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            if (i == classifierStart) {
+                // Classifier flattens [N, C, H, W] to [N, C*H*W] before its first layer (torchvision's torch.flatten).
+                c = c * h * w;
+                h = w = 1;
+                flattened = true;
+            }
             long[] shape;
             if (m instanceof Conv2d conv) {
                 long inChannels = conv.weight().value().size(1) * conv.spec().groups();
@@ -83,18 +91,16 @@ public final class LayerTable {
                 shape = new long[]{n, c, h, w};
             } else if (m instanceof Linear lin) {
                 long in = lin.weight().value().size(1), out = lin.weight().value().size(0);
-                long features = flattened ? c : c * h * w; // the classifier flattens C*H*W before its first Linear
-                flattened = true;
+                long features = c;
                 if (features != in) {
                     throw geometry(m, "expects " + in + " input features but an input of " + inputShape[2] + "x" + inputShape[3]
                             + " gives " + features + (model.architecture().startsWith("caffe_alexnet") ? " (caffe_alexnet needs 227x227)" : ""));
                 }
                 c = out;
-                h = w = 1;
                 whole = true;
                 shape = new long[]{n, out};
             } else {
-                shape = rows.isEmpty() ? new long[]{n, c, h, w} : rows.get(rows.size() - 1).outputShape();
+                shape = flattened ? new long[]{n, c} : new long[]{n, c, h, w};
             }
             long params = 0;
             for (var p : m.parameters().values()) params += p.value().length();

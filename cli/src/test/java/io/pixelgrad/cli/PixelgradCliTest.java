@@ -253,6 +253,7 @@ class PixelgradCliTest {
         assertRow(r.out(), "features.10", "[1, 256, 13, 13]", "590,080", "163", "16", "15");
         assertRow(r.out(), "features.12", "[1, 256, 6, 6]", "0", "195", "32", "31");
         assertRow(r.out(), "avgpool", "[1, 256, 6, 6]", "0", "195", "32", "31");
+        assertRow(r.out(), "classifier.0", "[1, 9216]", "0", "195", "32", "31"); // flattened before the classifier
         assertRow(r.out(), "classifier.6", "[1, 1000]", "4,097,000", "all", "-", "-");
         // torchvision's AlexNet has 61,100,840 parameters.
         assertTrue(r.out().contains("total parameters: 61,100,840"), r.out());
