@@ -18,8 +18,9 @@ import java.util.Locale;
 /**
  * Decodes PNG, JPEG and BMP files (through javax.imageio) into 8-bit RGB, the way PIL's {@code convert("RGB")} does:
  * grey is copied to all three channels, an alpha channel is dropped (not composited: torchvision pipelines drop it
- * too, so numbers stay comparable), palettes are looked up, 16-bit samples keep their high byte, and embedded colour
- * profiles are ignored (the samples are taken as stored, as PIL does).
+ * too, so numbers stay comparable), palettes are looked up, and embedded colour profiles are ignored (the samples are
+ * taken as stored, as PIL does). One deliberate difference: 16-bit samples keep their high byte, where PIL's
+ * conversion of 16-bit grey clips everything above 255 to white.
  */
 public final class Images {
 
