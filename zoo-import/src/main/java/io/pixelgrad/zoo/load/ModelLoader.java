@@ -51,10 +51,26 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Reads a weights file of any supported format; ONNX initializers are renamed to state_dict keys. */
+    /**
+     * Reads a weights file of any supported format as state_dict keys: ONNX initializers are renamed, and the
+     * "module." prefix that torch.nn.DataParallel puts on every key is removed.
+     */
     public static StateDict read(Path weights) throws WeightsFormatException {
-        if (WeightsReaders.detect(weights) == WeightsReaders.Format.ONNX) return OnnxNameMapper.readMapped(weights);
-        return WeightsReaders.open(weights);
+        StateDict sd = WeightsReaders.detect(weights) == WeightsReaders.Format.ONNX ? OnnxNameMapper.readMapped(weights)
+                : WeightsReaders.open(weights);
+        return withoutDataParallelPrefix(sd);
+    }
+
+    /** The state_dict with "module." removed from every key, when every key has it (a DataParallel model's save). */
+    public static StateDict withoutDataParallelPrefix(StateDict sd) {
+        String prefix = "module.";
+        if (sd.size() == 0 || !sd.keys().stream().allMatch(k -> k.startsWith(prefix))) return sd;
+        Map<String, WeightTensor> renamed = new LinkedHashMap<>();
+        for (WeightTensor t : sd.tensors().values()) {
+            String key = t.name().substring(prefix.length());
+            renamed.put(key, t.withName(key));
+        }
+        return new StateDict(sd.source(), renamed);
     }
 
     /**

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,6 +116,20 @@ class ModelLoaderTest {
         assertTrue(e.getMessage().startsWith("weights " + weights + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("(for vgg16 (10 classes); and "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void dataParallelPrefixIsRemoved() throws Exception {
+        try (StateDict plain = ModelLoader.read(resource("models/alexnet16.pth"))) {
+            java.util.Map<String, io.pixelgrad.zoo.weights.WeightTensor> prefixed = new java.util.LinkedHashMap<>();
+            plain.tensors().forEach((k, t) -> prefixed.put("module." + k, t.withName("module." + k)));
+            StateDict sd = ModelLoader.withoutDataParallelPrefix(new StateDict(plain.source(), prefixed));
+            assertEquals(List.copyOf(plain.keys()), List.copyOf(sd.keys()));
+            Classifier c = ModelLoader.load("auto", sd);
+            double e = relativeError(logits(c, Npy.read(resource("images/chelsea_torchvision.npy"))),
+                    Npy.read(resource("models/alexnet16_logits_224.npy")));
+            assertTrue(e <= RELATIVE, "relative error " + e);
+        }
     }
 
     @Test
