@@ -21,7 +21,19 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "pixelgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "See what a convolutional network sees: load AlexNet/VGG weights, classify images, list layers.",
-        subcommands = {ClassifyCommand.class, InspectCommand.class, LayersCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ClassifyCommand.class, InspectCommand.class, LayersCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.SaliencyCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.GuidedCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.DeconvCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.GradCamCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.GuidedGradCamCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.CamCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.OcclusionCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.SmoothGradCommand.class,
+                io.pixelgrad.cli.explain.AttributionCommands.IgCommand.class,
+                io.pixelgrad.cli.explain.FiltersCommand.class, io.pixelgrad.cli.explain.ActivationsCommand.class,
+                io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {
 

@@ -1,0 +1,138 @@
+package io.pixelgrad.cli.explain;
+
+import io.pixelgrad.cli.Progress;
+import io.pixelgrad.cli.UserException;
+import io.pixelgrad.cli.VersionProvider;
+import io.pixelgrad.vis.Attribution;
+import io.pixelgrad.vis.Deconvnet;
+import io.pixelgrad.vis.Explainer;
+import io.pixelgrad.vis.GradCam;
+import io.pixelgrad.vis.GuidedBackprop;
+import io.pixelgrad.vis.GuidedGradCam;
+import io.pixelgrad.vis.IntegratedGradients;
+import io.pixelgrad.vis.Occlusion;
+import io.pixelgrad.vis.Passes;
+import io.pixelgrad.vis.Saliency;
+import io.pixelgrad.vis.SmoothGrad;
+import io.pixelgrad.vis.Target;
+import io.pixelgrad.vis.render.Colormap;
+import io.pixelgrad.vis.render.HtmlReport;
+import io.pixelgrad.vis.render.Render;
+import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code pixelgrad explain}: the main methods on one image and one HTML page showing them side by side. */
+@Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run saliency, guided backprop, deconvnet, Grad-CAM, guided Grad-CAM, occlusion, SmoothGrad and",
+            "integrated gradients for one class of one image; write each method's .npy/.png/.json and explain.html with the",
+            "input, the top-5 classes and every map side by side (images embedded)."},
+        footer = {"", "Example:", "  pixelgrad explain -w vgg16.pth -i cat.jpg -o report/ && xdg-open report/explain.html"})
+public final class ExplainAllCommand extends ExplainCommand {
+
+    @Option(names = "--patch", paramLabel = "PIXELS", defaultValue = "32", description = "Occlusion patch side (default: ${DEFAULT-VALUE}).")
+    int patch;
+    @Option(names = "--stride", paramLabel = "PIXELS", defaultValue = "16", description = "Occlusion stride (default: ${DEFAULT-VALUE}).")
+    int stride;
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "16", description = "SmoothGrad samples (default: ${DEFAULT-VALUE}).")
+    int samples;
+    @Option(names = "--steps", paramLabel = "M", defaultValue = "16", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--no-occlusion", description = "Skip occlusion (the slowest method).")
+    boolean noOcclusion;
+
+    /** What each map shows, under its picture. */
+    private static final Map<String, String> CAPTIONS = Map.of(
+            "saliency", "Vanilla gradient: max over colour channels of |dS/dx|.",
+            "guided", "Guided backprop: positive gradients through active ReLUs only.",
+            "deconv", "Deconvnet: the gradient rectified at every ReLU.",
+            "gradcam", "Grad-CAM: channels of the layer weighted by their mean gradient.",
+            "guided-gradcam", "Guided backprop times Grad-CAM.",
+            "occlusion", "Occlusion: score drop when a patch is covered.",
+            "smoothgrad", "SmoothGrad: gradient averaged over noisy copies.",
+            "ig", "Integrated gradients from a zero (mean) image.");
+
+    @Override
+    protected void validate() {
+        if (patch < 1 || stride < 1 || samples < 1 || steps < 1)
+            throw new UserException("--patch, --stride, --samples and --steps must all be at least 1");
+    }
+
+    @Override
+    protected Attribution compute(Classifier net, Input in, Target target) {
+        throw new UnsupportedOperationException("explain runs several methods");
+    }
+
+    @Override
+    protected int run() throws Exception {
+        requireOut();
+        validate();
+        Colormap cm = colormap();
+        Classifier net = loadModel(model, weights);
+        Input in = loadInput(net);
+        String camLayer = layer.given() ? layer.layer : net.lastConvReluName();
+        if (layer.given()) layer.resolve(net);
+        if (!noOcclusion) new Occlusion(net, patch, stride, 0f).check(in.x().size(2), in.x().size(3));
+        INDArray logits = Passes.logits(net, in.x());
+        // one class for every method, so the maps can be compared
+        Target target = Target.classIndex(target(net, logits));
+        Map<String, Explainer> methods = new LinkedHashMap<>();
+        methods.put("saliency", new Saliency(net));
+        methods.put("guided", new GuidedBackprop(net));
+        methods.put("deconv", new Deconvnet(net));
+        methods.put("gradcam", new GradCam(net, camLayer));
+        methods.put("guided-gradcam", new GuidedGradCam(net, camLayer));
+        if (!noOcclusion) methods.put("occlusion", new Occlusion(net, patch, stride, 0f));
+        methods.put("smoothgrad", new SmoothGrad(new Saliency(net), samples, 0.15, 0));
+        methods.put("ig", new IntegratedGradients(new Saliency(net), steps));
+        Map<String, Attribution> results = new LinkedHashMap<>();
+        try (Progress bar = Progress.start("Explaining", methods.size(), "", 1)) {
+            for (Map.Entry<String, Explainer> e : methods.entrySet()) {
+                results.put(e.getKey(), e.getValue().attribute(in.x(), target));
+                bar.stepTo(results.size());
+            }
+        }
+        int cls = results.get("saliency").targetClass();
+        HtmlReport html = new HtmlReport("pixelgrad explain: " + image.image.getFileName())
+                .fact("model " + net.architecture() + " (" + net.numClasses() + " classes), weights " + weights.weights.getFileName())
+                .fact("explained class " + cls + " (" + className(net, cls) + "), Grad-CAM layer " + camLayer
+                        + ", pixelgrad " + VersionProvider.version())
+                .input(in.picture());
+        top5(net, logits, html);
+        try (Outputs o = new Outputs(out.out)) {
+            for (Map.Entry<String, Attribution> e : results.entrySet()) {
+                stage(o, e.getKey(), e.getValue(), in, net, cm);
+                Attribution a = e.getValue();
+                html.panel(e.getKey(), CAPTIONS.get(e.getKey()), a.gradientImage() == null
+                        ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))
+                        : Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm), a.gradientImage()));
+            }
+            o.text("explain.html", html.toHtml());
+            report(o.commit());
+        }
+        return 0;
+    }
+
+    private int target(Classifier net, INDArray logits) throws Exception {
+        return target.given() ? target.resolve(net.numClasses()) : Passes.argmax(logits);
+    }
+
+    private static void top5(Classifier net, INDArray logits, HtmlReport html) {
+        int k = (int) logits.size(1);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int i = 0; i < k; i++) max = Math.max(max, logits.getDouble(0, i));
+        for (int i = 0; i < k; i++) sum += Math.exp(logits.getDouble(0, i) - max);
+        Integer[] order = new Integer[k];
+        for (int i = 0; i < k; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(logits.getDouble(0, b), logits.getDouble(0, a)));
+        for (int r = 0; r < Math.min(5, k); r++) {
+            int i = order[r];
+            double l = logits.getDouble(0, i);
+            html.prediction(new HtmlReport.Prediction(r + 1, i, className(net, i), l, Math.exp(l - max) / sum));
+        }
+    }
+}
