@@ -178,8 +178,9 @@ public final class ModelLoader {
         if (!m.matches() || !layouts().containsKey(m.group(1)))
             throw new IllegalArgumentException("unknown model '" + model + "'; known: auto, " + String.join(", ", Architectures.NAMES));
         String name = m.group(1);
-        int divisor = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
-        if (divisor < 1) throw new IllegalArgumentException("width divisor must be >= 1 in '" + model + "'");
+        int divisor = m.group(2) == null ? 1 : m.group(2).length() > 3 ? 0 : Integer.parseInt(m.group(2));
+        // 64 is the narrowest first layer of any known architecture: beyond that a layer would have no channels.
+        if (divisor < 1 || divisor > 64) throw new IllegalArgumentException("the width divisor in '" + model + "' must be 1 to 64");
         int classes = numClasses(name, sd);
         return new ArchitectureMatch(name, classes, divisor, classes > 0 ? List.of() : lastLayerProblem(name, sd));
     }
