@@ -33,8 +33,9 @@ final class Reference {
     Reference(Path dir) throws Exception {
         this.dir = dir;
         this.manifest = new ObjectMapper().readTree(Files.readString(dir.resolve("manifest.json")));
-        this.model = Files.exists(dir.resolve("weights.pth"))
-                ? ModelLoader.load(manifest.get("architecture").asText(), dir.resolve("weights.pth")) : null;
+        // small cases carry their weights; full-size ones point at the shared weights file
+        Path weights = dir.resolve(manifest.has("weights") ? manifest.get("weights").asText() : "weights.pth");
+        this.model = Files.exists(weights) ? ModelLoader.load(manifest.get("architecture").asText(), weights) : null;
         this.x = Npy.read(dir.resolve("x.npy"));
     }
 
