@@ -112,13 +112,14 @@ public abstract class Module {
     }
 
     /**
-     * Loads parameters and buffers from a state_dict. Every expected key must be present with its shape and no
-     * other key may appear; the first problem is reported naming the key and both shapes, and nothing is changed.
+     * Loads parameters and buffers from a state_dict. Every expected key must be present with its shape (batch norm's
+     * num_batches_tracked counter may be absent: inference never reads it) and no other key may appear; the first problem is reported naming the key and both shapes, and nothing is changed.
      */
     public final void loadStateDict(Map<String, INDArray> state) {
         Map<String, long[]> expected = stateShapes();
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             INDArray v = state.get(e.getKey());
+            if (v == null && isCounter(e.getKey())) continue;
             if (v == null) throw new IllegalArgumentException("missing key " + e.getKey() + " (shape "
                     + java.util.Arrays.toString(e.getValue()) + ")");
             boolean bothScalars = v.length() == 1 && io.pixelgrad.engine.Arrays.length(e.getValue()) == 1;
@@ -130,7 +131,13 @@ public abstract class Module {
             if (!expected.containsKey(k)) throw new IllegalArgumentException("unexpected key " + k);
         // Copied into the model's own arrays: the caller keeps its arrays, and no second copy of the weights stays alive.
         parameters().forEach((k, p) -> p.value().assign(state.get(k).castTo(p.value().dataType()).reshape(p.value().shape())));
-        buffers().forEach((k, b) -> b.assign(state.get(k).castTo(b.dataType()).reshape(b.shape())));
+        buffers().forEach((k, b) -> {
+            if (state.containsKey(k)) b.assign(state.get(k).castTo(b.dataType()).reshape(b.shape()));
+        });
+    }
+
+    private static boolean isCounter(String key) {
+        return key.endsWith("num_batches_tracked");
     }
 
     /** Converts every parameter and buffer to a data type (float64 for gradient checks). */

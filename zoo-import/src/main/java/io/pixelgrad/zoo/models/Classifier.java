@@ -71,7 +71,7 @@ public class Classifier extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        if (x.rank() != 4 || x.size(1) != 3 && x.size(1) != firstConvInputs())
+        if (x.rank() != 4 || x.size(1) != firstConvInputs())
             throw new IllegalArgumentException(architecture + " expects images [N, " + firstConvInputs() + ", H, W], got "
                     + java.util.Arrays.toString(x.shape()));
         Tensor y = features.forward(x);
