@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -17,8 +18,9 @@ import java.nio.LongBuffer;
  *       reorders that cost twice the convolution itself on a row-major NCHW array.</li>
  *   <li>The input gradient of a convolution is oneDNN's transposed convolution instead of ND4J's conv2d_bp, which gets
  *       no oneDNN speed-up.</li>
- *   <li>ReLU and its backward rules, max-pool switches and unpooling are single loops over the float buffers, in
- *       whichever dense layout the activations have, split over threads by disjoint ranges.</li>
+ *   <li>ReLU and its backward rules run as ND4J's vectorized elementwise ops on the dense buffer behind a
+ *       channels-last view; max-pool switches and unpooling are single loops over the buffers, split over threads
+ *       by disjoint ranges.</li>
  * </ul>
  * Float64 arrays (gradient checks) and odd layouts take the portable path.
  */
@@ -116,37 +118,26 @@ public class CpuKernels extends PortableKernels {
         return out;
     }
 
+    /**
+     * On the dense buffers, with ND4J's vectorized elementwise ops: mask = step(x) (1 where x > 0), clamp = relu(g).
+     * A NaN input blocks the gradient here; PyTorch (and the portable set) let it through.
+     */
     @Override
     public INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput) {
-        if (x.dataType() != DataType.FLOAT || g.dataType() != DataType.FLOAT || Layout.dense(x) == null)
-            return super.reluBackward(x, g, clampGradient, maskByInput);
+        INDArray dx = x.dataType() == DataType.FLOAT && g.dataType() == DataType.FLOAT ? Layout.dense(x) : null;
+        if (dx == null) return super.reluBackward(x, g, clampGradient, maskByInput);
         INDArray gl = Layout.toLayoutOf(x, g);
         INDArray out = Layout.like(x);
-        FloatBuffer xs = x.data().asNioFloat(), gs = gl.data().asNioFloat(), os = out.data().asNioFloat();
-        Parallel.forRanges(x.length(), (from, to) -> {
-            for (int i = (int) from; i < to; i++) {
-                float v = gs.get(i);
-                if (clampGradient) v = Math.max(v, 0f);
-                // PyTorch's threshold_backward: blocked where x <= 0, so a NaN input lets the gradient through.
-                if (maskByInput && xs.get(i) <= 0f) v = 0f;
-                os.put(i, v);
-            }
-        });
+        INDArray dg = Layout.dense(gl), dout = Layout.dense(out);
+        if (clampGradient) Nd4j.exec(new RectifiedLinear(dg, dout, 0.0));
+        else dout.assign(dg);
+        if (maskByInput) {
+            INDArray mask = Layout.like(x);
+            Nd4j.exec(new Step(dx, Layout.dense(mask), 0.0));
+            dout.muli(Layout.dense(mask));
+            Arrays.release(mask);
+        }
         if (gl != g) Arrays.release(gl);
-        return out;
-    }
-
-    // ---------------------------------------------------------------- per-channel affine map
-
-    @Override
-    public INDArray channelAffine(INDArray x, INDArray scale, INDArray shift) {
-        if (!Layout.isChannelsLast(x)) return super.channelAffine(x, scale, shift);
-        // Channels-last: rows of C values, so the per-channel vectors broadcast along rows.
-        INDArray out = Layout.like(x);
-        INDArray rows = Layout.dense(out).reshape('c', x.length() / x.size(1), x.size(1));
-        rows.assign(Layout.dense(x).reshape('c', x.length() / x.size(1), x.size(1)));
-        rows.muliRowVector(scale.reshape(1, scale.length()));
-        if (shift != null) rows.addiRowVector(shift.reshape(1, shift.length()));
         return out;
     }
 
@@ -255,10 +246,11 @@ public class CpuKernels extends PortableKernels {
         if (nhwc) {
             // Overlapping windows may send two rows' gradients to one input, so threads split by channel instead.
             Parallel.forRanges(c, (c0, c1) -> {
+                int from = (int) c0, to = (int) c1, outputs = oh * ow;
                 for (int b = 0; b < n; b++)
-                    for (int o = 0; o < oh * ow; o++) {
-                        int outBase = (b * oh * ow + o) * c;
-                        for (int ch = (int) c0; ch < c1; ch++) {
+                    for (int o = 0; o < outputs; o++) {
+                        int outBase = (b * outputs + o) * c;
+                        for (int ch = from; ch < to; ch++) {
                             int target = (int) ((b * (long) h * w + sw.get(outBase + ch)) * c + ch);
                             dst.put(target, dst.get(target) + src.get(outBase + ch));
                         }
