@@ -19,7 +19,7 @@ public final class IntegratedGradients implements Explainer {
 
     /** Integrated gradients of the true gradient with m steps from a zero baseline. */
     public IntegratedGradients(GradientMethod base, int steps) {
-        this(base, steps, null, 8, ProgressListener.NONE);
+        this(base, steps, null, 4, ProgressListener.NONE);
     }
 
     /** As above with a baseline [3,H,W] row-major (null for zeros), the most steps per pass and a progress listener. */
@@ -59,7 +59,9 @@ public final class IntegratedGradients implements Explainer {
                 float alpha = (float) (start + b) / steps;
                 for (int i = 0; i < size; i++) batch[b * size + i] = x0[i] + alpha * (image[i] - x0[i]);
             }
-            float[] g = Passes.floats(base.gradient(Passes.array(batch, n, x.size(1), x.size(2), x.size(3)), cls));
+            INDArray in = Passes.array(batch, n, x.size(1), x.size(2), x.size(3));
+            float[] g = Passes.floatsAndRelease(base.gradient(in, cls));
+            io.pixelgrad.engine.Arrays.release(in);
             for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
             progress.progress(start + n - 1, steps);
         }

@@ -20,7 +20,7 @@ public final class Occlusion implements Explainer {
 
     /** Occlusion with a patch side, a stride, a fill value (in normalized input space; 0 is the dataset mean). */
     public Occlusion(Module model, int patch, int stride, float fill) {
-        this(model, patch, stride, fill, 16, ProgressListener.NONE);
+        this(model, patch, stride, fill, 8, ProgressListener.NONE);
     }
 
     /** As above, with the most images per forward pass and a progress listener (counts forward passes of images). */
@@ -69,8 +69,11 @@ public final class Occlusion implements Explainer {
                     for (int y = y0; y < y0 + patch; y++)
                         java.util.Arrays.fill(batch, b * 3 * plane + c * plane + y * w + x0, b * 3 * plane + c * plane + y * w + x0 + patch, fill);
             }
-            INDArray out = Passes.logits(model, Passes.array(batch, n, 3, h, w));
-            for (int b = 0; b < n; b++) heat[start + b] = score - out.getFloat(b, cls);
+            INDArray in = Passes.array(batch, n, 3, h, w);
+            float[] out = Passes.floatsAndRelease(Passes.logits(model, in));
+            io.pixelgrad.engine.Arrays.release(in);
+            int classes = out.length / n;
+            for (int b = 0; b < n; b++) heat[start + b] = score - out[b * classes + cls];
             progress.progress(start + n, total);
         }
         Map<String, Object> p = new LinkedHashMap<>();

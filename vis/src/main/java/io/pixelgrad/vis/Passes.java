@@ -5,6 +5,7 @@ import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Module;
+import io.pixelgrad.engine.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -77,8 +78,20 @@ public final class Passes {
     /** The values of an array in row-major order (works on any layout, channels-last views included). */
     public static float[] floats(INDArray a) {
         INDArray c = a.dup('c');
-        float[] v = c.castTo(DataType.FLOAT).data().asFloat();
+        INDArray f = c.dataType() == DataType.FLOAT ? c : c.castTo(DataType.FLOAT);
+        float[] v = f.data().asFloat();
+        // the copies are ours: free them now instead of waiting for the garbage collector
+        Arrays.release(c, f);
         return v.length == a.length() ? v : java.util.Arrays.copyOf(v, (int) a.length());
+    }
+
+    /** Reads the values of an array made here and frees it (a batch's gradient, a batch's logits). */
+    public static float[] floatsAndRelease(INDArray a) {
+        try {
+            return floats(a);
+        } finally {
+            Arrays.release(a);
+        }
     }
 
     /** A new row-major float array of the given shape holding these values. */

@@ -21,7 +21,7 @@ public final class SmoothGrad implements GradientMethod {
 
     /** SmoothGrad of a base method with N samples, sigma as a fraction of the input's range, and a seed. */
     public SmoothGrad(GradientMethod base, int samples, double sigmaFraction, long seed) {
-        this(base, samples, sigmaFraction, seed, 8, ProgressListener.NONE);
+        this(base, samples, sigmaFraction, seed, 4, ProgressListener.NONE);
     }
 
     /** As above, with the most samples per pass and a progress listener (counts samples). */
@@ -79,7 +79,9 @@ public final class SmoothGrad implements GradientMethod {
             float[] batch = new float[n * size];
             for (int b = 0; b < n; b++)
                 for (int i = 0; i < size; i++) batch[b * size + i] = image[i] + sigma * unitNoise[(start + b) * size + i];
-            float[] g = Passes.floats(base.gradient(Passes.array(batch, n, x.size(1), x.size(2), x.size(3)), cls));
+            INDArray in = Passes.array(batch, n, x.size(1), x.size(2), x.size(3));
+            float[] g = Passes.floatsAndRelease(base.gradient(in, cls));
+            io.pixelgrad.engine.Arrays.release(in);
             for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
             progress.progress(start + n, samples);
         }

@@ -133,7 +133,7 @@ public final class AttributionCommands {
         @Option(names = "--fill", paramLabel = "VALUE", defaultValue = "0",
                 description = "Value of the covered pixels in normalized input space; 0 is the dataset mean (default: ${DEFAULT-VALUE}).")
         float fill;
-        @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "Occluded images per forward pass (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "Occluded images per forward pass (default: ${DEFAULT-VALUE}).")
         int batch;
 
         @Override
@@ -187,7 +187,7 @@ public final class AttributionCommands {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             try (Progress bar = Progress.start("SmoothGrad", samples, "", 1)) {
-                return new SmoothGrad(base(base, net), samples, sigma, seed, 8, (d, t) -> bar.stepTo(d)).attribute(in.x(), target);
+                return new SmoothGrad(base(base, net), samples, sigma, seed, 4, (d, t) -> bar.stepTo(d)).attribute(in.x(), target);
             }
         }
     }
@@ -210,7 +210,7 @@ public final class AttributionCommands {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             try (Progress bar = Progress.start("Integrated gradients", steps, "", 1)) {
-                return new IntegratedGradients(base(base, net), steps, null, 8, (d, t) -> bar.stepTo(d)).attribute(in.x(), target);
+                return new IntegratedGradients(base(base, net), steps, null, 4, (d, t) -> bar.stepTo(d)).attribute(in.x(), target);
             }
         }
     }
