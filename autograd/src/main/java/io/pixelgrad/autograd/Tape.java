@@ -122,15 +122,15 @@ public final class Tape implements AutoCloseable {
                     + Arrays.shapeText(root.shape()));
         Map<Tensor, INDArray> pending = new IdentityHashMap<>();
         pending.put(root, seed.dup());
-        Map<Tensor, String> names = new IdentityHashMap<>();
-        captured.forEach((name, tensor) -> names.put(tensor, name));
+        // One tensor may be the output of several modules (a Sequential and its last layer, Dropout at inference).
+        Map<Tensor, List<String>> names = new IdentityHashMap<>();
+        captured.forEach((name, tensor) -> names.computeIfAbsent(tensor, t -> new ArrayList<>()).add(name));
         Map<String, INDArray> atModules = new LinkedHashMap<>();
         for (int i = functions.size() - 1; i >= 0; i--) {
             Tensor out = outputs.get(i);
             INDArray g = pending.remove(out);
             if (g == null) continue;
-            String name = names.get(out);
-            if (name != null) atModules.put(name, own(g.dup()));
+            for (String name : names.getOrDefault(out, List.of())) atModules.put(name, own(g.dup()));
             Function f = functions.get(i);
             long started = System.nanoTime();
             INDArray[] inputGrads = f.backward(g, rule);
@@ -160,8 +160,7 @@ public final class Tape implements AutoCloseable {
         Map<Tensor, INDArray> leaves = new IdentityHashMap<>();
         for (Map.Entry<Tensor, INDArray> e : pending.entrySet()) {
             own(e.getValue());
-            String name = names.get(e.getKey());
-            if (name != null) atModules.put(name, e.getValue());
+            for (String name : names.getOrDefault(e.getKey(), List.of())) atModules.put(name, e.getValue());
             leaves.put(e.getKey(), e.getValue());
         }
         return new Gradients(this, leaves, atModules);

@@ -6,6 +6,14 @@ import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Init;
 import io.pixelgrad.engine.Kernels;
+import io.pixelgrad.vis.Deconvnet;
+import io.pixelgrad.vis.GradCam;
+import io.pixelgrad.vis.IntegratedGradients;
+import io.pixelgrad.vis.Occlusion;
+import io.pixelgrad.vis.ProgressListener;
+import io.pixelgrad.vis.Saliency;
+import io.pixelgrad.vis.SmoothGrad;
+import io.pixelgrad.vis.Target;
 import io.pixelgrad.zoo.models.Architectures;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,7 +34,9 @@ import java.util.function.Consumer;
  * memory. Prints one JSON line, which bench/compare puts beside PyTorch's numbers for the same pass.
  *
  * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs]}, PASS one of forward, backward (forward plus backward to
- * the input), guided, deconvnet.
+ * the input), guided, deconvnet, or a visualization method: saliency, gradcam, deconv_feature, occlusion (patch 32,
+ * stride 24, batches of 8), smoothgrad (16 samples), ig (16 steps). bench/python/torch_passes.py does the same in
+ * PyTorch.
  */
 public final class PassRunner {
 
@@ -36,7 +46,7 @@ public final class PassRunner {
     /** Runs the benchmark named on the command line. */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: PassRunner NETWORK forward|backward|guided|deconvnet [warmup] [runs]");
+            System.err.println("usage: PassRunner NETWORK forward|backward|guided|deconvnet|saliency|gradcam|deconv_feature|occlusion|smoothgrad|ig [warmup] [runs]");
             System.exit(2);
         }
         String network = args[0], pass = args[1];
@@ -50,6 +60,12 @@ public final class PassRunner {
             case "backward" -> v -> backward(model, image, ReluRule.STANDARD);
             case "guided" -> v -> backward(model, image, ReluRule.GUIDED);
             case "deconvnet" -> v -> backward(model, image, ReluRule.DECONVNET);
+            case "saliency" -> v -> new Saliency(model).attribute(image, Target.topClass());
+            case "gradcam" -> v -> new GradCam(model).attribute(image, Target.topClass());
+            case "deconv_feature" -> v -> new Deconvnet(model).attribute(image, Target.strongest(model.lastConvReluName()));
+            case "occlusion" -> v -> new Occlusion(model, 32, 24, 0f, 8, ProgressListener.NONE).attribute(image, Target.topClass());
+            case "smoothgrad" -> v -> new SmoothGrad(new Saliency(model), 16, 0.15, 0).attribute(image, Target.topClass());
+            case "ig" -> v -> new IntegratedGradients(new Saliency(model), 16).attribute(image, Target.topClass());
             default -> throw new IllegalArgumentException("unknown pass " + pass);
         };
         for (int i = 0; i < warmup; i++) step.accept(null);

@@ -17,10 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GradientsContractTest {
 
     /**
-     * Gradients.of documents "zeros if no gradient reached it". For a trainable parameter that the pass never used
-     * (e.g. the classifier's weights when only model.features() ran) it throws a NullPointerException instead:
-     * Gradients.of owns the zero array through leaf.tape(), and parameters belong to no tape. Fix: give Gradients the
-     * tape that made it and own the zeros there.
+     * Gradients.of documents "zeros if no gradient reached it", also for a trainable parameter that the pass never
+     * used (e.g. the classifier's weights when only model.features() ran), which belongs to no tape.
      */
     @Test
     void aTrainableParameterThePassDidNotUseGetsZeros() {
@@ -32,6 +30,23 @@ class GradientsContractTest {
             INDArray zero = g.of(other);
             assertArrayEquals(unused.shape(), zero.shape());
             assertEquals(0.0, zero.amaxNumber().doubleValue());
+        }
+    }
+
+    /**
+     * Several modules can share one output tensor (a Sequential and its last layer; Dropout, the identity at
+     * inference, and the layer before it): the gradient arriving there is recorded under every watched name.
+     */
+    @Test
+    void modulesSharingAnOutputEachGetTheGradient() {
+        io.pixelgrad.zoo.models.Classifier model = io.pixelgrad.zoo.models.Architectures.create("alexnet", 10, 16);
+        io.pixelgrad.autograd.nn.Init.randomize(model, 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 95, 95);
+        try (Tape tape = new Tape().watch("features", "features.12", "classifier.2", "classifier.3")) {
+            Tensor logits = model.forward(tape.input(x));
+            Gradients g = tape.backward(logits, ReluRule.STANDARD);
+            assertEquals(g.atModule("features"), g.atModule("features.12"));
+            assertEquals(g.atModule("classifier.2"), g.atModule("classifier.3"));
         }
     }
 }
