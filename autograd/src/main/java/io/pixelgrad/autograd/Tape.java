@@ -71,6 +71,11 @@ public final class Tape implements AutoCloseable {
         return t;
     }
 
+    /** Whether the output of the named module has been recorded (so a forward pass may stop there). */
+    public boolean hasOutput(String moduleName) {
+        return captured.containsKey(moduleName);
+    }
+
     /** Names of the modules whose outputs were recorded, in forward order. */
     public List<String> capturedNames() {
         return new ArrayList<>(captured.keySet());
@@ -115,6 +120,21 @@ public final class Tape implements AutoCloseable {
 
     /** {@link #backward(Tensor, INDArray, ReluRule)}, reporting every step to a listener. */
     public Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener) {
+        return backward(root, seed, rule, listener, null);
+    }
+
+    /**
+     * A backward pass that stops once the gradient has reached the given tensors (e.g. a layer's output for
+     * Grad-CAM): functions that computed those tensors, or anything before them, are not run backwards.
+     * {@code gradients.of(t)} and {@code atModule(name)} then hold the gradients at those tensors.
+     */
+    public Gradients backwardTo(Tensor root, INDArray seed, ReluRule rule, Tensor... targets) {
+        java.util.Set<Tensor> wanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        wanted.addAll(List.of(targets));
+        return backward(root, seed, rule, BackwardListener.NONE, wanted);
+    }
+
+    private Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener, Set<Tensor> stopAt) {
         checkOpen();
         if (root.tape() != this) throw new IllegalArgumentException("the root tensor was not computed on this tape");
         if (!java.util.Arrays.equals(root.shape(), seed.shape()))
@@ -126,8 +146,10 @@ public final class Tape implements AutoCloseable {
         Map<Tensor, List<String>> names = new IdentityHashMap<>();
         captured.forEach((name, tensor) -> names.computeIfAbsent(tensor, t -> new ArrayList<>()).add(name));
         Map<String, INDArray> atModules = new LinkedHashMap<>();
+        Set<Tensor> after = stopAt == null ? null : downstreamOf(stopAt);
         for (int i = functions.size() - 1; i >= 0; i--) {
             Tensor out = outputs.get(i);
+            if (after != null && !after.contains(out)) continue;  // computed before the targets: not needed
             INDArray g = pending.remove(out);
             if (g == null) continue;
             for (String name : names.getOrDefault(out, List.of())) atModules.put(name, own(g.dup()));
@@ -164,6 +186,20 @@ public final class Tape implements AutoCloseable {
             leaves.put(e.getKey(), e.getValue());
         }
         return new Gradients(this, leaves, atModules);
+    }
+
+    /** Outputs of the recorded functions that depend on any of the given tensors, which are excluded themselves. */
+    private Set<Tensor> downstreamOf(Set<Tensor> sources) {
+        Set<Tensor> reached = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < functions.size(); i++) {
+            for (Tensor in : functions.get(i).inputs()) {
+                if (sources.contains(in) || reached.contains(in)) {
+                    reached.add(outputs.get(i));
+                    break;
+                }
+            }
+        }
+        return reached;
     }
 
     /** Functions recorded for backward, in forward order (for teaching and traces). */

@@ -1,7 +1,9 @@
 package io.pixelgrad.vis;
 
 import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Module;
+import io.pixelgrad.zoo.models.Classifier;
 import io.pixelgrad.vis.render.Render;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -45,7 +47,10 @@ public final class ActivationMaps {
     private static void capture(Module model, INDArray batch, String layer, Tape tape) {
         Passes.requireLayer(model, layer);
         tape.watch(layer);
-        model.forward(tape.constant(batch));
+        Tensor x = tape.constant(batch);
+        // A classifier stops at the layer; the fully connected part is not needed for feature maps.
+        if (model instanceof Classifier c) c.forwardTo(x, layer);
+        else model.forward(x);
     }
 
     /** Channels whose activation is at most 0 at every position of every image of the batch [N,3,H,W]. */

@@ -59,7 +59,8 @@ public final class GradCam implements Explainer {
                 throw new IllegalArgumentException("Grad-CAM needs a layer with a feature-map output [N,C,H,W]; " + layer
                         + " gives " + java.util.Arrays.toString(a.shape()));
             INDArray seed = tape.own(Passes.oneHot(1, logits.size(1), cls));
-            Gradients g = tape.backward(logits, seed, ReluRule.STANDARD);
+            // Grad-CAM needs the gradient only as far down as the layer: the rest of the backward pass is skipped.
+            Gradients g = tape.backwardTo(logits, seed, ReluRule.STANDARD, a);
             cam = map(Passes.floats(a.value()), Passes.floats(g.atModule(layer)), (int) a.size(1), (int) a.size(2), (int) a.size(3));
         }
         float[] up = Maps.resizeBilinear(cam.values(), cam.h(), cam.w(), h, w);

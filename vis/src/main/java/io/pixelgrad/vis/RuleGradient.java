@@ -5,6 +5,7 @@ import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Module;
+import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -69,8 +70,8 @@ public abstract class RuleGradient implements GradientMethod {
         try (Tape tape = new Tape()) {
             tape.watch(feature.layer());
             Tensor xt = tape.input(x);
-            model.forward(xt);
-            Tensor at = tape.output(feature.layer());
+            // Only the layers up to the projected one are needed.
+            Tensor at = model instanceof Classifier c ? c.forwardTo(xt, feature.layer()) : forwardAll(xt, feature.layer());
             float[] act = Passes.floats(at.value());
             long[] s = at.shape();
             int channels = (int) s[1];
@@ -90,6 +91,11 @@ public abstract class RuleGradient implements GradientMethod {
             p.put("activation", act[index]);
             return gradientResult(name() + "_feature", Passes.floats(grads.of(xt)), x, -1, feature.layer(), p);
         }
+    }
+
+    private Tensor forwardAll(Tensor xt, String layer) {
+        model.forward(xt);
+        return xt.tape().output(layer);
     }
 
     /** The flat index (within sample 0) of the unit to project, after checking the channel and position. */

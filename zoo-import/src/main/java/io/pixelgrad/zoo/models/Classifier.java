@@ -1,6 +1,7 @@
 package io.pixelgrad.zoo.models;
 
 import io.pixelgrad.autograd.F;
+import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Conv2d;
 import io.pixelgrad.autograd.nn.Module;
@@ -77,6 +78,36 @@ public class Classifier extends Module {
         Tensor y = features.forward(x);
         if (avgpool != null) y = avgpool.forward(y);
         return classifier.forward(F.flatten(y));
+    }
+
+    /**
+     * Runs the network only as far as the named module and returns its output: what a feature projection or an
+     * activation map needs, without the fully connected layers' work. The tape of x records the output under the name.
+     */
+    public Tensor forwardTo(Tensor x, String layer) {
+        Tape tape = x.tape();
+        if (tape == null) throw new IllegalArgumentException("forwardTo needs an input on a tape");
+        if (!modules().containsKey(layer)) throw new IllegalArgumentException("no layer '" + layer + "' in " + architecture);
+        tape.watch(layer);
+        Tensor y;
+        if (layer.startsWith("features.")) {
+            y = x;
+            for (Module m : features.layers()) {
+                y = m.forward(y);
+                if (tape.hasOutput(layer)) return tape.output(layer);
+            }
+        } else {
+            y = features.forward(x);
+            if (tape.hasOutput(layer)) return tape.output(layer);
+        }
+        if (avgpool != null) y = avgpool.forward(y);
+        if (tape.hasOutput(layer)) return tape.output(layer);
+        y = F.flatten(y);
+        for (Module m : classifier.layers()) {
+            y = m.forward(y);
+            if (tape.hasOutput(layer)) return tape.output(layer);
+        }
+        return tape.output(layer);
     }
 
     private long firstConvInputs() {
