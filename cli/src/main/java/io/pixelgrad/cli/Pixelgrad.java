@@ -20,7 +20,9 @@ import java.nio.file.NoSuchFileException;
  * 3 an internal error. Stack traces appear only with {@code --debug}.
  */
 @Command(name = "pixelgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "See what a convolutional network sees: load AlexNet/VGG weights, classify images, list layers.",
+        description = {"See how a class score reaches the pixels: load AlexNet/VGG weights, classify images, and draw",
+                "saliency, guided backprop, deconvnet, Grad-CAM, occlusion, SmoothGrad, integrated gradients, filters,",
+                "activation maps and gradient traces."},
         subcommands = {ClassifyCommand.class, InspectCommand.class, LayersCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.SaliencyCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.GuidedCommand.class,
@@ -53,7 +55,7 @@ public final class Pixelgrad implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (classify, inspect, layers)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (classify, explain, saliency, gradcam, ...; see --help)");
     }
 
     /** Runs the command line and exits with its code. */

@@ -89,17 +89,16 @@ public final class OnnxReader implements WeightsReader {
             throw new WeightsFormatException(w + ": initializer " + shown + " keeps its data in an external file; not supported");
         }
         int type = t.getDataType();
+        // Integer tensors of rank 0 or 1 are graph constants (reshape targets), not weights: skip them.
+        boolean integer = type == 2 || type == 3 || type == 4 || type == 5 || type == 6 || type == 7 || type == 9
+                || type == 12 || type == 13;
+        if (integer && shape.length <= 1) return null;
         WeightDType dt;
         switch (type) {
             case FLOAT: dt = WeightDType.F32; break;
             case FLOAT16: dt = WeightDType.F16; break;
             case DOUBLE: dt = WeightDType.F64; break;
             case BFLOAT16: dt = WeightDType.BF16; break;
-            case 2: case 3: case 4: case 5: case 6: case 7: case 9: case 12: case 13:
-                if (shape.length <= 1) {
-                    return null;
-                }
-                // fall through: an integer matrix is not a graph constant we can ignore
             default:
                 throw new WeightsFormatException(w + ": key " + shown + " with shape " + Arrays.toString(shape)
                         + " has unsupported dtype " + (type >= 0 && type < TYPE_NAMES.length ? TYPE_NAMES[type] : "#" + type)
