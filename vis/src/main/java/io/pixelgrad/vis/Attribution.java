@@ -109,15 +109,15 @@ public final class Attribution {
 
     /**
      * The single-channel map shown as a heatmap, at the image's size, scaled to [0,1]: for gradients the maximum
-     * over channels of |G| (saliency's definition), for grids a bilinear stretch to the image.
+     * over channels of |G| (saliency's definition) with its 99th percentile as 1, for grids a bilinear stretch to the
+     * image, min-max scaled. The raw .npy keeps the unscaled values.
      */
     public float[] displayMap() {
-        float[] m = switch (kind) {
-            case INPUT_GRADIENT -> Maps.maxAbsOverChannels(raw, shape[0], shape[1], shape[2]);
-            case PIXEL_MAP -> raw;
-            case GRID -> Maps.resizeBilinear(raw, shape[0], shape[1], imageHeight, imageWidth);
+        return switch (kind) {
+            case INPUT_GRADIENT -> Maps.percentileScale(Maps.maxAbsOverChannels(raw, shape[0], shape[1], shape[2]), 0.99);
+            case PIXEL_MAP -> Maps.minMax(raw);
+            case GRID -> Maps.minMax(Maps.resizeBilinear(raw, shape[0], shape[1], imageHeight, imageWidth));
         };
-        return Maps.minMax(m);
     }
 
     /** The heatmap of {@link #displayMap()} in a colormap. */

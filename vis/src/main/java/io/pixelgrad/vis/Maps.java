@@ -51,4 +51,26 @@ public final class Maps {
         for (int i = 0; i < m.length; i++) out[i] = (m[i] - lo) / (hi - lo);
         return out;
     }
+
+    /**
+     * A non-negative map scaled so that its 99th percentile becomes 1, larger values clipped: a few extreme pixels
+     * would otherwise turn the rest of a gradient map black (the usual display of Smilkov et al. 2017).
+     */
+    public static float[] percentileScale(float[] m, double percentile) {
+        float top = percentile(m, percentile);
+        float[] out = new float[m.length];
+        if (!(top > 0)) return minMax(m);
+        for (int i = 0; i < m.length; i++) out[i] = Math.min(1f, Math.max(0f, m[i] / top));
+        return out;
+    }
+
+    /** The value below which the given fraction of |m| lies (nearest rank). */
+    public static float percentile(float[] m, double fraction) {
+        if (m.length == 0) return 0;
+        float[] sorted = new float[m.length];
+        for (int i = 0; i < m.length; i++) sorted[i] = Math.abs(m[i]);
+        java.util.Arrays.sort(sorted);
+        int rank = (int) Math.min(m.length - 1, Math.max(0, Math.ceil(fraction * m.length) - 1));
+        return sorted[rank];
+    }
 }

@@ -44,9 +44,25 @@ public final class Render {
         return (int) Math.round((1 - a) * base + a * top);
     }
 
-    /** A [3,H,W] gradient as a colour image, each channel min-max scaled on its own (the "colour gradient" picture). */
+    /**
+     * A [3,H,W] gradient as a colour image (the "colour gradient" picture): zero is mid-grey and +-the 99th
+     * percentile of |g| over all channels is full intensity, so the sign and the colour of every pixel's gradient
+     * show, and a few extreme values do not wash out the rest.
+     */
     public static BufferedImage gradientImage(float[] g, int h, int w) {
-        return rgbScaled(g, h, w, true);
+        float top = io.pixelgrad.vis.Maps.percentile(g, 0.99);
+        if (!(top > 0)) return rgbScaled(g, h, w, true);
+        int plane = h * w;
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < plane; i++) {
+            int rgb = 0;
+            for (int c = 0; c < 3; c++) {
+                double v = 0.5 + 0.5 * Math.max(-1, Math.min(1, g[c * plane + i] / top));
+                rgb = rgb << 8 | (int) Math.round(v * 255);
+            }
+            out.setRGB(i % w, i / w, rgb);
+        }
+        return out;
     }
 
     /** A [3,h,w] array as an RGB image, min-max scaled over all three channels together (filters keep their colours). */
