@@ -31,6 +31,17 @@ public final class Layout {
         return Nd4j.createUninitialized(type, n, h, w, c).permute(0, 3, 1, 2);
     }
 
+    /** A new NCHW array of zeros stored channels-last (zeroed densely: a scalar op on the permuted view is slow). */
+    public static INDArray channelsLastZeros(org.nd4j.linalg.api.buffer.DataType type, long n, long c, long h, long w) {
+        return Nd4j.zeros(type, n, h, w, c).permute(0, 3, 1, 2);
+    }
+
+    /** A new array of zeros shaped and laid out like a. */
+    public static INDArray zerosLike(INDArray a) {
+        if (isChannelsLast(a)) return channelsLastZeros(a.dataType(), a.size(0), a.size(1), a.size(2), a.size(3));
+        return Nd4j.zeros(a.dataType(), a.shape());
+    }
+
     /** A new uninitialized array shaped and laid out like a (channels-last stays channels-last). */
     public static INDArray like(INDArray a) {
         return like(a, a.dataType());

@@ -52,6 +52,18 @@ class KernelAgreementTest {
     }
 
     @Test
+    void largeImagesTakeTheFlippedKernelPathAndAgree() {
+        // At 56x56 positions and more the CPU set computes the input gradient as a convolution with flipped kernels.
+        for (ConvSpec spec : new ConvSpec[]{ConvSpec.of(1, 1), ConvSpec.of(1, 0), ConvSpec.of(1, 2)}) {
+            INDArray x = randn(1, 3, 60, 62);
+            INDArray w = randn(5, 3, 3, 5);
+            INDArray g = randn(portable.conv2d(x, w, null, spec).shape());
+            assertClose(portable.conv2dBackward(x, w, false, g, spec, true, false).input(),
+                    cpu.conv2dBackward(x, w, false, g, spec, true, false).input(), 1e-5);
+        }
+    }
+
+    @Test
     void maxPoolSwitchesAndUnpoolingAgree() {
         PoolSpec[] specs = {PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 2, 1), new PoolSpec(2, 3, 1, 2, 1, 0, 1, 1),
                 new PoolSpec(3, 3, 1, 1, 1, 1, 2, 2)};
@@ -95,6 +107,7 @@ class KernelAgreementTest {
         INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(x);
         INDArray expected = portable.channelAffine(x, scale, shift);
         assertClose(expected, cpu.channelAffine(xl, scale, shift), 1e-6);
+        assertTrue(Layout.isChannelsLast(cpu.channelAffine(xl, scale, shift)), "channels-last stays channels-last");
         assertClose(portable.channelAffine(x, scale, null), cpu.channelAffine(xl, scale, null), 1e-6);
         // x * scale[c] + shift[c] at one element, from the definition.
         double at = x.getDouble(1, 3, 2, 4) * scale.getDouble(3) + shift.getDouble(3);

@@ -4,8 +4,6 @@ import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Circular shift along one dimension (jitter in feature visualization). Backward: the opposite shift. */
 public final class Roll extends Function {
@@ -34,15 +32,9 @@ public final class Roll extends Function {
         long s = Math.floorMod(shift, n);
         INDArray out = a.ulike();
         if (s == 0) return out.assign(a);
-        out.get(index(a.rank(), dim, s, n)).assign(a.get(index(a.rank(), dim, 0, n - s)));
-        out.get(index(a.rank(), dim, 0, s)).assign(a.get(index(a.rank(), dim, n - s, n)));
+        out.get(Slice.index(a.rank(), dim, s, n)).assign(a.get(Slice.index(a.rank(), dim, 0, n - s)));
+        out.get(Slice.index(a.rank(), dim, 0, s)).assign(a.get(Slice.index(a.rank(), dim, n - s, n)));
         return out;
-    }
-
-    private static INDArrayIndex[] index(int rank, int dim, long from, long to) {
-        INDArrayIndex[] idx = new INDArrayIndex[rank];
-        for (int i = 0; i < rank; i++) idx[i] = i == dim ? NDArrayIndex.interval(from, to) : NDArrayIndex.all();
-        return idx;
     }
 
     @Override

@@ -36,7 +36,8 @@ public final class Slice extends Function {
         return apply(apply(x, 2, top, top + height), 3, left, left + width);
     }
 
-    private static INDArrayIndex[] index(int rank, int dim, long from, long to) {
+    /** Indices selecting [from, to) along dim and everything along the other dimensions. */
+    static INDArrayIndex[] index(int rank, int dim, long from, long to) {
         INDArrayIndex[] idx = new INDArrayIndex[rank];
         for (int i = 0; i < rank; i++) idx[i] = i == dim ? NDArrayIndex.interval(from, to) : NDArrayIndex.all();
         return idx;
