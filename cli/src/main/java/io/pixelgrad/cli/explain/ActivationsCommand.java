@@ -33,11 +33,6 @@ public final class ActivationsCommand extends ExplainCommand {
     List<Path> others = new ArrayList<>();
 
     @Override
-    protected Attribution compute(Classifier net, Input in, Target target) {
-        throw new UnsupportedOperationException("activations writes its own files");
-    }
-
-    @Override
     protected int run() throws Exception {
         requireOut();
         Classifier net = loadModel(model, weights);

@@ -27,7 +27,7 @@ public final class AttributionCommands {
     }
 
     /** Saliency, guided backprop and deconvnet: a class score, or with --layer the projection of one feature. */
-    abstract static class RuleCommand extends ExplainCommand {
+    abstract static class RuleCommand extends MethodCommand {
 
         @Option(names = "--channel", paramLabel = "K",
                 description = "With --layer: project this channel (default: the layer's strongest activation).")
@@ -94,7 +94,7 @@ public final class AttributionCommands {
     @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Grad-CAM (Selvaraju et al. 2017) at a conv layer (default: the last conv's ReLU).",
                 "gradcam.npy is the map upsampled to the input before any scaling; gradcam_lowres.npy at the layer's size."})
-    public static final class GradCamCommand extends ExplainCommand {
+    public static final class GradCamCommand extends MethodCommand {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             return (layer.given() ? new GradCam(net, layer.layer) : new GradCam(net)).attribute(in.x(), target);
@@ -104,7 +104,7 @@ public final class AttributionCommands {
     /** {@code pixelgrad guided-gradcam}. */
     @Command(name = "guided-gradcam", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Guided Grad-CAM: guided backprop times the upsampled Grad-CAM map (default layer: the last conv's ReLU).")
-    public static final class GuidedGradCamCommand extends ExplainCommand {
+    public static final class GuidedGradCamCommand extends MethodCommand {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             return (layer.given() ? new GuidedGradCam(net, layer.layer) : new GuidedGradCam(net)).attribute(in.x(), target);
@@ -114,7 +114,7 @@ public final class AttributionCommands {
     /** {@code pixelgrad cam}. */
     @Command(name = "cam", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Class activation mapping (Zhou et al. 2016), for networks ending in global average pooling and one Linear layer.")
-    public static final class CamCommand extends ExplainCommand {
+    public static final class CamCommand extends MethodCommand {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             return new Cam(net).attribute(in.x(), target);
@@ -125,7 +125,7 @@ public final class AttributionCommands {
     @Command(name = "occlusion", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Occlusion (Zeiler & Fergus 2014): how much the class score drops when a patch is covered.",
                 "occlusion.npy is the score-drop grid, one value per patch position."})
-    public static final class OcclusionCommand extends ExplainCommand {
+    public static final class OcclusionCommand extends MethodCommand {
         @Option(names = "--patch", paramLabel = "PIXELS", defaultValue = "32", description = "Patch side (default: ${DEFAULT-VALUE}).")
         int patch;
         @Option(names = "--stride", paramLabel = "PIXELS", defaultValue = "16", description = "Step between patches (default: ${DEFAULT-VALUE}).")
@@ -166,7 +166,7 @@ public final class AttributionCommands {
     /** {@code pixelgrad smoothgrad}. */
     @Command(name = "smoothgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "SmoothGrad (Smilkov et al. 2017): the mean gradient over noisy copies of the image.")
-    public static final class SmoothGradCommand extends ExplainCommand {
+    public static final class SmoothGradCommand extends MethodCommand {
         @Option(names = "--samples", paramLabel = "N", defaultValue = "25", description = "Noisy copies (default: ${DEFAULT-VALUE}).")
         int samples;
         @Option(names = "--sigma", paramLabel = "FRACTION", defaultValue = "0.15",
@@ -195,7 +195,7 @@ public final class AttributionCommands {
     /** {@code pixelgrad ig}. */
     @Command(name = "ig", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Integrated gradients (Sundararajan et al. 2017) from a zero baseline (the mean image in normalized space).")
-    public static final class IgCommand extends ExplainCommand {
+    public static final class IgCommand extends MethodCommand {
         @Option(names = "--steps", paramLabel = "M", defaultValue = "32", description = "Steps along the path (default: ${DEFAULT-VALUE}).")
         int steps;
         @Option(names = "--base", paramLabel = "METHOD", defaultValue = "saliency",

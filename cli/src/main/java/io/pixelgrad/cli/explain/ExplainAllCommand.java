@@ -64,11 +64,6 @@ public final class ExplainAllCommand extends ExplainCommand {
     }
 
     @Override
-    protected Attribution compute(Classifier net, Input in, Target target) {
-        throw new UnsupportedOperationException("explain runs several methods");
-    }
-
-    @Override
     protected int run() throws Exception {
         requireOut();
         validate();

@@ -70,25 +70,6 @@ public abstract class ExplainCommand extends PixelgradCommand {
     protected void validate() {
     }
 
-    /** Runs the method; the options are already checked and the layer exists when given. */
-    protected abstract Attribution compute(Classifier net, Input in, Target target) throws Exception;
-
-    @Override
-    protected int run() throws Exception {
-        requireOut();
-        validate();
-        Colormap cm = colormap();
-        Classifier net = loadModel(model, weights);
-        Input in = loadInput(net);
-        if (layer.given()) layer.resolve(net);
-        Attribution a = compute(net, in, classTarget(net));
-        try (Outputs o = new Outputs(out.out)) {
-            stage(o, spec.name(), a, in, net, cm);
-            report(o.commit());
-        }
-        return 0;
-    }
-
     /** --out is required by every attribution command. */
     protected void requireOut() {
         if (!out.given()) throw new UserException("--out DIR is required: where " + spec.name() + " writes its files");

@@ -22,11 +22,6 @@ import java.util.Map;
 public final class TraceCommand extends ExplainCommand {
 
     @Override
-    protected Attribution compute(Classifier net, Input in, Target target) {
-        throw new UnsupportedOperationException("trace writes its own files");
-    }
-
-    @Override
     protected int run() throws Exception {
         Classifier net = loadModel(model, weights);
         Input in = loadInput(net);
