@@ -186,6 +186,23 @@ public class CpuKernels extends PortableKernels {
     }
 
     /**
+     * Without switches the values come from oneDNN's max pooling, which reads the dense NHWC buffer of a
+     * channels-last array directly.
+     */
+    @Override
+    public INDArray maxPool2dValues(INDArray x, PoolSpec s) {
+        // ND4J's max pooling does not count padding as -inf: windows that reach into padding stay with our loop.
+        boolean plain = s.padH() == 0 && s.padW() == 0 && s.dilationH() == 1 && s.dilationW() == 1;
+        if (!plain || x.dataType() != DataType.FLOAT || !Layout.isChannelsLast(x) || s.outH(x.size(2)) < 1 || s.outW(x.size(3)) < 1)
+            return super.maxPool2dValues(x, s);
+        INDArray out = Layout.channelsLast(DataType.FLOAT, x.size(0), x.size(1), s.outH(x.size(2)), s.outW(x.size(3)));
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(Layout.dense(x)).addOutputs(Layout.dense(out))
+                .addIntegerArguments(s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(),
+                        s.dilationH(), s.dilationW(), 0, 0, 1).build());
+        return out;
+    }
+
+    /**
      * One output row of a channels-last max-pool: for every channel at once, the first maximum of each window in
      * row-major order (PyTorch's rule: replace when strictly greater or NaN).
      */

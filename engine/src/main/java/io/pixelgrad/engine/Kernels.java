@@ -45,6 +45,13 @@ public interface Kernels {
     /** Max-pool with -inf padding that records the switches (first maximum in row-major order wins; NaN propagates). */
     MaxPoolResult maxPool2d(INDArray x, PoolSpec spec);
 
+    /** The values of {@link #maxPool2d} without the switches, for passes that will not go backwards. */
+    default INDArray maxPool2dValues(INDArray x, PoolSpec spec) {
+        MaxPoolResult r = maxPool2d(x, spec);
+        Arrays.release(r.switches());
+        return r.output();
+    }
+
     /** Routes gradOut to the switches of a max-pool, adding where windows overlap; returns an array of inputShape. */
     INDArray maxUnpoolAdd(INDArray gradOut, INDArray switches, long[] inputShape, PoolSpec spec);
 

@@ -382,9 +382,10 @@ public class PortableKernels implements Kernels {
 
     @Override
     public INDArray lrn(INDArray x, int size, double alpha, double beta, double k) {
-        INDArray denominator = lrnBase(x, size, alpha, k);
-        INDArray y = x.div(pow(denominator, beta));
-        Arrays.release(denominator);
+        INDArray base = lrnBase(x, size, alpha, k);
+        INDArray denominator = pow(base, beta);
+        INDArray y = x.div(denominator);
+        Arrays.release(base, denominator);
         return y;
     }
 
@@ -393,11 +394,12 @@ public class PortableKernels implements Kernels {
         // y_c = x_c D_c^-beta, D_c = k + alpha/n sum_{j in W(c)} x_j^2
         // dx_i = g_i D_i^-beta - (2 alpha beta / n) x_i sum_{c : i in W(c)} g_c x_c D_c^(-beta-1)
         INDArray base = lrnBase(x, size, alpha, k);
-        INDArray scaled = gradOut.mul(x).muli(pow(base, -beta - 1));
+        INDArray basePowMinusBetaMinus1 = pow(base, -beta - 1), basePowMinusBeta = pow(base, -beta);
+        INDArray scaled = gradOut.mul(x).muli(basePowMinusBetaMinus1);
         int before = size / 2, after = (size - 1) / 2;
         INDArray spread = channelWindowSum(scaled, after, before); // the transposed window
-        INDArray result = gradOut.mul(pow(base, -beta)).subi(spread.muli(x).muli(2 * alpha * beta / size));
-        Arrays.release(base, scaled, spread);
+        INDArray result = gradOut.mul(basePowMinusBeta).subi(spread.muli(x).muli(2 * alpha * beta / size));
+        Arrays.release(base, basePowMinusBetaMinus1, basePowMinusBeta, scaled, spread);
         return result;
     }
 

@@ -82,6 +82,8 @@ class KernelAgreementTest {
             MaxPoolResult l = cpu.maxPool2d(xl, spec);
             assertTrue(Layout.isChannelsLast(l.output()));
             assertClose(p.output(), l.output(), 0);
+            assertClose(p.output(), cpu.maxPool2dValues(xl, spec), 0);
+            assertClose(p.output(), portable.maxPool2dValues(x, spec), 0);
             assertEquals(p.switches(), l.switches().dup('c'));
             assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, l.switches(), x.shape(), spec), 1e-6);
         }

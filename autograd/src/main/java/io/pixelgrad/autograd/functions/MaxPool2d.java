@@ -27,11 +27,18 @@ public final class MaxPool2d extends Function {
 
     /** Max over each window of x (padding counts as -inf). */
     public static Tensor apply(Tensor x, PoolSpec spec) {
+        if (!x.requiresGrad()) {
+            // No backward pass will come through here (occlusion batches, plain forward passes): no switches needed.
+            return new MaxPool2d(x, null, spec).output(KERNELS.maxPool2dValues(x.value(), spec));
+        }
         MaxPoolResult r = KERNELS.maxPool2d(x.value(), spec);
         return new MaxPool2d(x, r.switches(), spec).output(r.output());
     }
 
-    /** The switches: for each output, the row-major index of its maximum within the input plane (INT64). */
+    /**
+     * The switches: for each output, the row-major index of its maximum within the input plane (INT64); null when
+     * the input needed no gradient, so no backward pass could use them.
+     */
     public INDArray switches() {
         return switches;
     }
