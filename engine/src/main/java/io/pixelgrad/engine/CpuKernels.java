@@ -208,7 +208,7 @@ public class CpuKernels extends PortableKernels {
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
                                             int c, int h, int w, int oh, int ow) {
-        float[] best = new float[c];
+        float[] best = new float[c], values = new float[c];
         long[] index = new long[c];
         for (int j = 0; j < ow; j++) {
             java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
@@ -224,9 +224,10 @@ public class CpuKernels extends PortableKernels {
                         java.util.Arrays.fill(index, plane);
                         first = false;
                     }
-                    int base = ((n * h + row) * w + col) * c;
+                    // One position's channels are contiguous: copy them out in bulk, then compare on plain arrays.
+                    in.get(((n * h + row) * w + col) * c, values, 0, c);
                     for (int ch = 0; ch < c; ch++) {
-                        float v = in.get(base + ch);
+                        float v = values[ch];
                         if (v > best[ch] || v != v) {
                             best[ch] = v;
                             index[ch] = plane;
@@ -235,10 +236,8 @@ public class CpuKernels extends PortableKernels {
                 }
             }
             int outBase = ((n * oh + i) * ow + j) * c;
-            for (int ch = 0; ch < c; ch++) {
-                dst.put(outBase + ch, best[ch]);
-                sw.put(outBase + ch, index[ch]);
-            }
+            dst.put(outBase, best, 0, c);
+            sw.put(outBase, index, 0, c);
         }
     }
 
