@@ -102,8 +102,8 @@ public class CpuKernels extends PortableKernels {
         Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(gradOut, weight).addOutputs(out)
                 .addIntegerArguments((int) kH, (int) kW, s.strideH(), s.strideW(), pH, pW, s.dilationH(), s.dilationW(), 0, 0, 1).build());
         if (exact) return out;
-        INDArray grad = Layout.like(x).assign(0);
         long rows = Math.min(inputShape[2], fullH - s.padH()), cols = Math.min(inputShape[3], fullW - s.padW());
+        INDArray grad = Layout.zerosLike(x);
         grad.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, cols))
                 .assign(out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(s.padH(), s.padH() + rows),
                         NDArrayIndex.interval(s.padW(), s.padW() + cols)));
@@ -276,7 +276,7 @@ public class CpuKernels extends PortableKernels {
         INDArray g = Layout.toLayoutOf(switches, gradOut);
         int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
         int oh = (int) g.size(2), ow = (int) g.size(3);
-        INDArray grad = (nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, h, w) : Nd4j.createUninitialized(DataType.FLOAT, inputShape)).assign(0);
+        INDArray grad = nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
         FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
         if (nhwc) {

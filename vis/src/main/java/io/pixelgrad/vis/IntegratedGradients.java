@@ -51,20 +51,11 @@ public final class IntegratedGradients implements Explainer {
         int size = image.length;
         float[] x0 = baseline == null ? new float[size] : baseline;
         if (x0.length != size) throw new IllegalArgumentException("baseline has " + x0.length + " values, the input " + size);
-        double[] sum = new double[size];
-        for (int start = 1; start <= steps; start += batchSize) {
-            int n = Math.min(batchSize, steps - start + 1);
-            float[] batch = new float[n * size];
-            for (int b = 0; b < n; b++) {
-                float alpha = (float) (start + b) / steps;
-                for (int i = 0; i < size; i++) batch[b * size + i] = x0[i] + alpha * (image[i] - x0[i]);
-            }
-            INDArray in = Passes.array(batch, n, x.size(1), x.size(2), x.size(3));
-            float[] g = Passes.floatsAndRelease(base.gradient(in, cls));
-            io.pixelgrad.engine.Arrays.release(in);
-            for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
-            progress.progress(start + n - 1, steps);
-        }
+        // Step k (0-based) is the point x0 + (k+1)/m (x - x0) of the straight path from the baseline.
+        double[] sum = Passes.sumOfGradients(base, cls, x, steps, batchSize, (k, batch, offset) -> {
+            float alpha = (float) (k + 1) / steps;
+            for (int i = 0; i < size; i++) batch[offset + i] = x0[i] + alpha * (image[i] - x0[i]);
+        }, progress);
         float[] ig = new float[size];
         for (int i = 0; i < size; i++) ig[i] = (float) ((image[i] - x0[i]) * (sum[i] / steps));
         Map<String, Object> p = new LinkedHashMap<>();

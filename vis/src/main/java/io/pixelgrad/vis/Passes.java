@@ -99,6 +99,34 @@ public final class Passes {
         return Nd4j.create(values, shape, 'c');
     }
 
+    /** Writes the k-th of a series of inputs (each shaped like one image) into a batch buffer at an offset. */
+    @FunctionalInterface
+    public interface InputMaker {
+        /** Fills values [offset, offset + image size) of batch with input k. */
+        void fill(int k, float[] batch, int offset);
+    }
+
+    /**
+     * The sum, element by element, of a gradient method's gradients for one class over count generated inputs of the
+     * image's shape, computed batchSize inputs per pass (SmoothGrad's noisy copies, integrated gradients' path).
+     */
+    public static double[] sumOfGradients(GradientMethod method, int cls, INDArray image, int count, int batchSize,
+                                          InputMaker inputs, ProgressListener progress) {
+        int size = (int) image.length();
+        double[] sum = new double[size];
+        for (int start = 0; start < count; start += batchSize) {
+            int n = Math.min(batchSize, count - start);
+            float[] batch = new float[n * size];
+            for (int b = 0; b < n; b++) inputs.fill(start + b, batch, b * size);
+            INDArray in = array(batch, n, image.size(1), image.size(2), image.size(3));
+            float[] g = floatsAndRelease(method.gradient(in, cls));
+            Arrays.release(in);
+            for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
+            progress.progress(start + n, count);
+        }
+        return sum;
+    }
+
     /** Checks that a module of this name exists; the error lists the leaf layers. */
     public static void requireLayer(Module model, String layer) {
         if (layer != null && !layer.isEmpty() && model.modules().containsKey(layer)) return;

@@ -73,18 +73,9 @@ public final class SmoothGrad implements GradientMethod {
             hi = Math.max(hi, v);
         }
         float sigma = (float) (sigmaFraction * ((double) hi - lo));
-        double[] sum = new double[size];
-        for (int start = 0; start < samples; start += batchSize) {
-            int n = Math.min(batchSize, samples - start);
-            float[] batch = new float[n * size];
-            for (int b = 0; b < n; b++)
-                for (int i = 0; i < size; i++) batch[b * size + i] = image[i] + sigma * unitNoise[(start + b) * size + i];
-            INDArray in = Passes.array(batch, n, x.size(1), x.size(2), x.size(3));
-            float[] g = Passes.floatsAndRelease(base.gradient(in, cls));
-            io.pixelgrad.engine.Arrays.release(in);
-            for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
-            progress.progress(start + n, samples);
-        }
+        double[] sum = Passes.sumOfGradients(base, cls, x, samples, batchSize, (k, batch, offset) -> {
+            for (int i = 0; i < size; i++) batch[offset + i] = image[i] + sigma * unitNoise[k * size + i];
+        }, progress);
         float[] mean = new float[size];
         for (int i = 0; i < size; i++) mean[i] = (float) (sum[i] / samples);
         Map<String, Object> p = new LinkedHashMap<>();

@@ -72,9 +72,7 @@ public class Classifier extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        if (x.rank() != 4 || x.size(1) != firstConvInputs())
-            throw new IllegalArgumentException(architecture + " expects images [N, " + firstConvInputs() + ", H, W], got "
-                    + java.util.Arrays.toString(x.shape()));
+        checkInput(x);
         Tensor y = features.forward(x);
         if (avgpool != null) y = avgpool.forward(y);
         return classifier.forward(F.flatten(y));
@@ -88,6 +86,7 @@ public class Classifier extends Module {
         Tape tape = x.tape();
         if (tape == null) throw new IllegalArgumentException("forwardTo needs an input on a tape");
         if (!modules().containsKey(layer)) throw new IllegalArgumentException("no layer '" + layer + "' in " + architecture);
+        checkInput(x);
         tape.watch(layer);
         Tensor y;
         if (layer.startsWith("features.")) {
@@ -108,6 +107,12 @@ public class Classifier extends Module {
             if (tape.hasOutput(layer)) return tape.output(layer);
         }
         return tape.output(layer);
+    }
+
+    private void checkInput(Tensor x) {
+        if (x.rank() != 4 || x.size(1) != firstConvInputs())
+            throw new IllegalArgumentException(architecture + " expects images [N, " + firstConvInputs() + ", H, W], got "
+                    + java.util.Arrays.toString(x.shape()));
     }
 
     private long firstConvInputs() {
