@@ -26,6 +26,10 @@ in float32 with exactly those values), x.npy (the normalized input [1,3,H,W]), a
   trace_norms.npy [L,3], trace_passing.npy [L,3]   per manifest "trace_layers": |grad| arriving, ReLU pass fraction
   cam/: a small GAP network (weights as .npy), x.npy, cam.npy (upsampled), cam_lowres.npy
 
+Every case also has a float64/ directory with the same method outputs computed in float64 (model.double() on the
+same float16-valued weights, the same input widened exactly, the same SmoothGrad noise, the integrated-gradients path
+in float64): what `--dtype float64` must reproduce to about 1e-12.
+
 ReLU rules are PyTorch backward hooks on non-inplace nn.ReLU: GUIDED returns clamp(grad_input, min=0), DECONVNET
 clamp(grad_output, min=0). Inputs (including SmoothGrad's noisy copies and the integrated-gradients path) are chosen
 so that no ReLU input lies within MARGIN of 0 and no max-pool window has a near tie: otherwise float rounding could
@@ -151,6 +155,36 @@ def check_margins(model, x):
     return problems[0]
 
 
+def fragile_decisions(model, x, tol=1e-5):
+    """Per ReLU and max-pool layer (by module name), the decisions float32 rounding could flip, as pixelgrad's
+    FragileDecisions defines them: ReLU inputs with |v| < tol * max|v|; max-pool windows whose two largest inputs
+    differ by at most tol * max|input|, unless both are exactly 0."""
+    counts = {}
+
+    def relu_check(name):
+        def hook(m, inp, out):
+            v = inp[0].detach().abs()
+            counts[name] = int((v < tol * v.max().item()).sum().item())
+        return hook
+
+    def pool_check(name):
+        def hook(m, inp, out):
+            xin = inp[0].detach()
+            win = F.unfold(xin.reshape(-1, 1, *xin.shape[2:]), m.kernel_size, stride=m.stride)
+            top = torch.topk(win, 2, dim=1).values
+            both_zero = (top[:, 0] == 0) & (top[:, 1] == 0)
+            counts[name] = int((((top[:, 0] - top[:, 1]) <= tol * xin.abs().max().item()) & ~both_zero).sum().item())
+        return hook
+
+    hooks = [m.register_forward_hook(relu_check(n)) for n, m in model.named_modules() if isinstance(m, nn.ReLU)]
+    hooks += [m.register_forward_hook(pool_check(n)) for n, m in model.named_modules() if isinstance(m, nn.MaxPool2d)]
+    with torch.no_grad():
+        model(torch.from_numpy(x))
+    for h in hooks:
+        h.remove()
+    return counts
+
+
 def with_rule(model, rule):
     """Installs the backward hooks of a ReLU rule; returns the handles to remove."""
     if rule == "standard":
@@ -249,8 +283,9 @@ def smoothgrad_noise(model, x, n, name):
 
 
 def ig_path(x, steps):
-    """x0 + (k/m)(x - x0), k = 1..m, x0 = 0, computed in float32 as the Java side does."""
-    return np.concatenate([np.float32(np.float32(k) / np.float32(steps)) * x for k in range(1, steps + 1)])
+    """x0 + (k/m)(x - x0), k = 1..m, x0 = 0, computed in x's precision (the fraction rounded to it too)."""
+    t = x.dtype.type
+    return np.concatenate([t(t(k) / t(steps)) * x for k in range(1, steps + 1)])
 
 
 def smoothness(w):
@@ -291,13 +326,14 @@ def trace(model, x, cls):
                 parent, idx = n.rsplit(".", 1)
                 before = grads[parent + "." + str(int(idx) - 1)]
                 passing[i, r] = float((before != 0).sum()) / float((g != 0).sum())
-    return names, norms.astype(np.float32), passing.astype(np.float32)
+    return names, norms, passing
 
 
 # ---------------------------------------------------------------------------------------------------------- cases
 
-def save(d, name, a):
-    np.save(d / (name + ".npy"), np.ascontiguousarray(a, dtype=np.float32))
+def save(d, name, a, dtype=np.float32):
+    d.mkdir(parents=True, exist_ok=True)
+    np.save(d / (name + ".npy"), np.ascontiguousarray(a, dtype=dtype))
 
 
 def network_case(out, name, arch, build, input_shape, layers, projections, occ, n_noise, ig_steps, weights=None):
@@ -326,56 +362,82 @@ def network_case(out, name, arch, build, input_shape, layers, projections, occ, 
         logits = model(torch.from_numpy(x)).numpy()
     cls = int(np.argmax(logits[0]))
     manifest = {"architecture": arch, "class": cls, "top_class": cls, "default_layer": layers[0], "layers": layers,
-                "attempt": attempt, "near_decisions": check_margins(model, x)}
+                "attempt": attempt, "near_decisions": check_margins(model, x),
+                "fragile_decisions_1e-5": fragile_decisions(model, x)}
     if weights is None:
         torch.save({k: v.half() for k, v in model.state_dict().items()}, d / "weights.pth")
     else:
         manifest["weights"] = "../../alexnet.pth"
     save(d, "x", x)
-    save(d, "logits", logits)
-    for rule in RULES:
-        save(d, "grad_" + rule, input_grad(model, x, cls, rule)[0])
-    manifest["projections"] = []
-    for i, (rule, layer, channel, pos) in enumerate(projections):
-        g, unit = projection(model, x, layer, rule, channel, pos)
-        save(d, f"proj_{rule}_{i}", g)
-        manifest["projections"].append({"file": f"proj_{rule}_{i}.npy", "rule": rule, "layer": layer, "channel": channel,
-                                        "position": pos, "chosen": list(unit)})
-    for layer in layers:
-        up, low = gradcam(model, x, cls, layer)
-        save(d, "gradcam_" + layer, up)
-        save(d, "gradcam_" + layer + "_lowres", low)
-    up, _ = gradcam(model, x, cls, layers[0])
-    save(d, "guided_gradcam", input_grad(model, x, cls, "guided")[0] * up[None])
-    patch, stride, fill = occ
-    save(d, "occlusion", occlusion(model, x, cls, patch, stride, fill))
-    manifest["occlusion"] = {"patch": patch, "stride": stride, "fill": fill}
+    noise = None
     if n_noise:
         noise, sigma = smoothgrad_noise(model, x, n_noise, name)
         save(d, "smoothgrad_noise", noise)
-        g = input_grad(model, x + sigma * noise, cls, "standard")
-        save(d, "smoothgrad", g.mean(axis=0))
         manifest["smoothgrad"] = {"samples": n_noise, "sigma": float(sigma)}
-    g = input_grad(model, ig_path(x, ig_steps), cls, "standard")
-    save(d, "ig", x[0] * g.mean(axis=0))
+    manifest["occlusion"] = {"patch": occ[0], "stride": occ[1], "fill": occ[2]}
     manifest["ig_steps"] = ig_steps
-    save(d, "input_x_gradient", x[0] * input_grad(model, x, cls, "standard")[0])
+    manifest["projections"] = method_outputs(d, model, x, cls, layers, projections, occ, noise, ig_steps, np.float32)
+    model64 = model.double()
+    x64 = x.astype(np.float64)
+    with torch.no_grad():
+        cls64 = int(np.argmax(model64(torch.from_numpy(x64)).numpy()[0]))
+    assert cls64 == cls, "float64 picks another top class"
+    method_outputs(d / "float64", model64, x64, cls, layers, projections, occ,
+                   None if noise is None else noise.astype(np.float64), ig_steps, np.float64)
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)][:2]
     manifest["filter_layers"] = convs
-    for layer in convs:
-        save(d, "filters_smoothness_" + layer, smoothness(dict(model.named_modules())[layer].weight.detach().numpy()))
-    names, norms, passing = trace(model, x, cls)
-    save(d, "trace_norms", norms)
-    save(d, "trace_passing", passing)
+    names, _, _ = trace(model64, x64, cls)
     manifest["trace_layers"] = names
     with open(d / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write("\n")
 
 
+def method_outputs(d, model, x, cls, layers, projections, occ, noise, ig_steps, dtype):
+    """Every method's output for the model and input in their precision (dtype), saved in that precision under d;
+    returns the projections' descriptions for the manifest."""
+    put = lambda name, a: save(d, name, a, dtype)
+    with torch.no_grad():
+        put("logits", model(torch.from_numpy(x)).numpy())
+    for rule in RULES:
+        put("grad_" + rule, input_grad(model, x, cls, rule)[0])
+    described = []
+    for i, (rule, layer, channel, pos) in enumerate(projections):
+        g, unit = projection(model, x, layer, rule, channel, pos)
+        put(f"proj_{rule}_{i}", g)
+        described.append({"file": f"proj_{rule}_{i}.npy", "rule": rule, "layer": layer, "channel": channel,
+                          "position": pos, "chosen": list(unit)})
+    for layer in layers:
+        up, low = gradcam(model, x, cls, layer)
+        put("gradcam_" + layer, up)
+        put("gradcam_" + layer + "_lowres", low)
+    up, _ = gradcam(model, x, cls, layers[0])
+    put("guided_gradcam", input_grad(model, x, cls, "guided")[0] * up[None])
+    patch, stride, fill = occ
+    put("occlusion", occlusion(model, x, cls, patch, stride, fill))
+    if noise is not None:
+        t = x.dtype.type
+        sigma = t(0.15 * (float(x.max()) - float(x.min())))
+        g = input_grad(model, x + sigma * noise, cls, "standard")
+        put("smoothgrad", g.mean(axis=0))
+    g = input_grad(model, ig_path(x, ig_steps), cls, "standard")
+    put("ig", x[0] * g.mean(axis=0))
+    put("input_x_gradient", x[0] * input_grad(model, x, cls, "standard")[0])
+    convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)][:2]
+    for layer in convs:
+        put("filters_smoothness_" + layer, smoothness(dict(model.named_modules())[layer].weight.detach().numpy()))
+    names, norms, passing = trace(model, x, cls)
+    put("trace_norms", norms)
+    put("trace_passing", passing)
+    return described
+
+
 def weights_input(r, shape):
-    """A smooth-ish random picture in normalized space for full-size networks (pure noise barely activates them)."""
-    return randn(r, *shape)
+    """A real photo for full-size networks: skimage's chelsea.png (a cat) as torchvision preprocesses it."""
+    x = np.load(ROOT / "zoo-import" / "src" / "test" / "resources" / "images" / "chelsea_torchvision.npy").astype(np.float32)
+    x = x.reshape(1, *x.shape[-3:])
+    assert tuple(x.shape) == tuple(shape), x.shape
+    return x
 
 
 def cam_case(out):
@@ -402,6 +464,14 @@ def cam_case(out):
     up = F.interpolate(cam[None, None], size=(32, 32), mode="bilinear", align_corners=False)[0, 0]
     save(d, "cam", up.numpy())
     save(d, "cam_lowres", cam.numpy())
+    model64, x64 = model.double(), torch.from_numpy(x.astype(np.float64))
+    with torch.no_grad():
+        model64(x64)
+    a64, w64 = captured["a"][0], model64.classifier[0].weight.detach()
+    cam64 = (w64[cls][:, None, None] * a64).sum(0)
+    up64 = F.interpolate(cam64[None, None], size=(32, 32), mode="bilinear", align_corners=False)[0, 0]
+    save(d / "float64", "cam", up64.numpy(), np.float64)
+    save(d / "float64", "cam_lowres", cam64.numpy(), np.float64)
     with open(d / "manifest.json", "w") as f:
         json.dump({"class": cls, "keys": list(model.state_dict())}, f, indent=1)
         f.write("\n")

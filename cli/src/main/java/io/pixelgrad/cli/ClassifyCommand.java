@@ -3,6 +3,7 @@ package io.pixelgrad.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pixelgrad.cli.options.ClassOption;
+import io.pixelgrad.cli.options.DtypeOption;
 import io.pixelgrad.cli.options.ImageOption;
 import io.pixelgrad.cli.options.ModelOption;
 import io.pixelgrad.cli.options.OutOption;
@@ -39,6 +40,8 @@ public final class ClassifyCommand extends PixelgradCommand {
     ClassOption target;
     @Mixin
     OutOption out;
+    @Mixin
+    DtypeOption dtype;
 
     @Option(names = {"-k", "--top"}, paramLabel = "K", defaultValue = "5",
             description = "How many classes to show (default: ${DEFAULT-VALUE}).")
@@ -50,9 +53,9 @@ public final class ClassifyCommand extends PixelgradCommand {
     @Override
     protected int run() throws Exception {
         if (top < 1) throw new UserException("--top must be at least 1, not " + top);
-        Classifier net = loadModel(model, weights);
+        Classifier net = loadModel(model, weights, dtype.dataType);
         Integer wanted = target.given() ? target.resolve(net.numClasses()) : null;
-        INDArray input = image.load(net);
+        INDArray input = image.load(net, err());
         INDArray logits = logits(net, input);
         Map<String, Object> result = result(net, logits, wanted);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
@@ -88,7 +91,7 @@ public final class ClassifyCommand extends PixelgradCommand {
                 row.put("rank", r + 1);
                 row.put("index", i);
                 row.put("name", imagenet ? ImageNetLabels.get().name(i) : "class " + i);
-                row.put("logit", (float) l[i]);
+                row.put("logit", dtype.dataType == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? (Object) l[i] : (Object) (float) l[i]);
                 row.put("probability", Math.exp(l[i] - max) / sum);
                 if (r < top) topk.add(row);
                 if (wanted != null && i == wanted) targets.add(row);
@@ -98,6 +101,7 @@ public final class ClassifyCommand extends PixelgradCommand {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", net.architecture());
         r.put("classes", classes);
+        r.put("dtype", dtype.label());
         r.put("weights", weights.weights.toString());
         r.put("image", image.image.toString());
         r.put("predictions", samples);
@@ -125,6 +129,6 @@ public final class ClassifyCommand extends PixelgradCommand {
 
     private void printRow(Map<String, Object> row) {
         out().println(String.format(Locale.ROOT, "%4d  %5d  %-32s %10.4f %12.6f", (Integer) row.get("rank"), (Integer) row.get("index"),
-                row.get("name"), (Float) row.get("logit"), (Double) row.get("probability")));
+                row.get("name"), ((Number) row.get("logit")).doubleValue(), (Double) row.get("probability")));
     }
 }

@@ -35,7 +35,7 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.explain.AttributionCommands.IgCommand.class,
                 io.pixelgrad.cli.explain.FiltersCommand.class, io.pixelgrad.cli.explain.ActivationsCommand.class,
                 io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
-                CommandLine.HelpCommand.class},
+                CompareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {
 

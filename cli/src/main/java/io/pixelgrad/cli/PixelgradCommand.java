@@ -42,10 +42,17 @@ public abstract class PixelgradCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Loads the model named by --model with the --weights file, showing progress on a terminal. */
+    /** Loads the model named by --model with the --weights file in float32, showing progress on a terminal. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights) throws Exception {
+        return loadModel(model, weights, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    }
+
+    /** Loads the model named by --model with the --weights file, computing in the --dtype type, with a progress bar. */
+    protected Classifier loadModel(ModelOption model, WeightsOption weights, org.nd4j.linalg.api.buffer.DataType dataType)
+            throws Exception {
         try (Progress bar = Progress.start("Loading " + weights.weights.getFileName(), 1000, "", 1)) {
-            return ModelLoader.load(model.model, weights.weights, (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
+            return ModelLoader.load(model.model, weights.weights, dataType,
+                    (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
         }
     }
 

@@ -5,6 +5,7 @@ import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Module;
 import io.pixelgrad.zoo.models.Classifier;
 import io.pixelgrad.vis.render.Render;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.image.BufferedImage;
@@ -18,11 +19,13 @@ import java.util.List;
 public final class ActivationMaps {
 
     private final String layer;
-    private final float[] values;
+    private final DataType dataType;
+    private final double[] values;
     private final int channels, h, w;
 
-    private ActivationMaps(String layer, float[] values, int channels, int h, int w) {
+    private ActivationMaps(String layer, DataType dataType, double[] values, int channels, int h, int w) {
         this.layer = layer;
+        this.dataType = dataType;
         this.values = values;
         this.channels = channels;
         this.h = h;
@@ -31,17 +34,17 @@ public final class ActivationMaps {
 
     /** The activations of a layer (output [1,C,h,w]) for one input. */
     public static ActivationMaps of(Module model, INDArray input, String layer) {
-        INDArray x = Passes.asBatchOfOne(input);
-        float[] v;
+        INDArray x = Passes.asBatchOfOne(model, input);
+        double[] v;
         long[] s;
         try (Tape tape = new Tape()) {
             capture(model, x, layer, tape);
-            v = Passes.floats(tape.output(layer).value());
+            v = Passes.values(tape.output(layer).value());
             s = tape.output(layer).shape();
         }
         if (s.length != 4)
             throw new IllegalArgumentException("layer " + layer + " gives " + java.util.Arrays.toString(s) + ", not feature maps");
-        return new ActivationMaps(layer, v, (int) s[1], (int) s[2], (int) s[3]);
+        return new ActivationMaps(layer, x.dataType(), v, (int) s[1], (int) s[2], (int) s[3]);
     }
 
     private static void capture(Module model, INDArray batch, String layer, Tape tape) {
@@ -53,13 +56,13 @@ public final class ActivationMaps {
         else model.forward(x);
     }
 
-    /** Channels whose activation is at most 0 at every position of every image of the batch [N,3,H,W]. */
+    /** Channels whose activation is at most 0 at every position of every image of the batch [N,C,H,W]. */
     public static List<Integer> deadChannels(Module model, INDArray batch, String layer) {
         try (Tape tape = new Tape()) {
             capture(model, batch, layer, tape);
             INDArray a = tape.output(layer).value();
             long[] s = a.shape();
-            float[] v = Passes.floats(a);
+            double[] v = Passes.values(a);
             int n = (int) s[0], c = (int) s[1];
             int plane = v.length / (n * c);
             List<Integer> dead = new ArrayList<>();
@@ -78,9 +81,14 @@ public final class ActivationMaps {
         return layer;
     }
 
-    /** The activations [C,h,w], row-major. */
-    public float[] values() {
+    /** The activations [C,h,w], row-major, exactly (do not modify). */
+    public double[] values() {
         return values;
+    }
+
+    /** The activations as a new [C,h,w] array of the run's data type (for .npy files). */
+    public INDArray array() {
+        return Passes.array(values, dataType, channels, h, w);
     }
 
     /** [C, h, w]. */
@@ -105,14 +113,14 @@ public final class ActivationMaps {
      * maximum white), so strong and weak channels can be told apart. Small maps are enlarged.
      */
     public BufferedImage grid() {
-        float max = 0;
-        for (float v : values) max = Math.max(max, v);
+        double max = 0;
+        for (double v : values) max = Math.max(max, v);
         int scale = Math.max(1, 48 / Math.max(h, w));
         List<BufferedImage> tiles = new ArrayList<>();
         int plane = h * w;
         for (int k = 0; k < channels; k++) {
             float[] t = new float[plane];
-            for (int j = 0; j < plane; j++) t[j] = max > 0 ? Math.max(0, values[k * plane + j]) / max : 0;
+            for (int j = 0; j < plane; j++) t[j] = max > 0 ? (float) (Math.max(0, values[k * plane + j]) / max) : 0;
             tiles.add(Render.enlarge(Render.grey(t, h, w), scale));
         }
         return Render.grid(tiles, (int) Math.ceil(Math.sqrt(channels)), 2);

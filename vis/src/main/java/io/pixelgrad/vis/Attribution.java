@@ -2,6 +2,7 @@ package io.pixelgrad.vis;
 
 import io.pixelgrad.vis.render.Colormap;
 import io.pixelgrad.vis.render.Render;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.image.BufferedImage;
@@ -10,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The result of an attribution method: the raw float array exactly as computed (for .npy and comparisons), an
- * optional low-resolution map (Grad-CAM and CAM at the layer's resolution), what was explained, and how to draw it.
+ * The result of an attribution method: the raw array exactly as computed, in the run's data type (float32 values
+ * are held rounded to float32, so {@link #raw()} is exactly what the .npy file holds), an optional low-resolution map
+ * (Grad-CAM and CAM at the layer's resolution), what was explained, and how to draw it.
  */
 public final class Attribution {
 
@@ -27,23 +29,28 @@ public final class Attribution {
 
     private final String method;
     private final Kind kind;
-    private final float[] raw;
+    private final DataType dataType;
+    private final double[] raw;
     private final int[] shape;
-    private final float[] lowRes;
+    private final double[] lowRes;
     private final int[] lowResShape;
     private final int targetClass;
     private final String layer;
     private final int imageHeight, imageWidth;
     private final Map<String, Object> parameters;
 
-    /** Collects a result; arrays are kept as given (callers pass fresh copies). */
-    public Attribution(String method, Kind kind, float[] raw, int[] shape, float[] lowRes, int[] lowResShape,
+    /**
+     * Collects a result computed in the given data type (FLOAT or DOUBLE); values are rounded to it. Arrays are kept
+     * as given for float64 (callers pass fresh copies).
+     */
+    public Attribution(String method, Kind kind, DataType dataType, double[] raw, int[] shape, double[] lowRes, int[] lowResShape,
                        int targetClass, String layer, int imageHeight, int imageWidth, Map<String, Object> parameters) {
         this.method = method;
         this.kind = kind;
-        this.raw = raw;
+        this.dataType = dataType;
+        this.raw = Passes.round(raw, dataType);
         this.shape = shape.clone();
-        this.lowRes = lowRes;
+        this.lowRes = lowRes == null ? null : Passes.round(lowRes, dataType);
         this.lowResShape = lowResShape == null ? null : lowResShape.clone();
         this.targetClass = targetClass;
         this.layer = layer;
@@ -62,8 +69,13 @@ public final class Attribution {
         return kind;
     }
 
-    /** The raw values, row-major (do not modify). */
-    public float[] raw() {
+    /** The data type the result was computed in (and its .npy files are written in). */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The raw values, row-major, exactly (do not modify). */
+    public double[] raw() {
         return raw;
     }
 
@@ -72,14 +84,14 @@ public final class Attribution {
         return shape.clone();
     }
 
-    /** The raw array as a new INDArray (for .npy files). */
+    /** The raw array as a new INDArray of the run's data type (for .npy files). */
     public INDArray rawArray() {
-        return Passes.array(raw.clone(), longs(shape));
+        return Passes.array(raw, dataType, longs(shape));
     }
 
-    /** The map at the layer's resolution (Grad-CAM, CAM), or null. */
+    /** The map at the layer's resolution (Grad-CAM, CAM) as a new INDArray of the run's data type, or null. */
     public INDArray lowResArray() {
-        return lowRes == null ? null : Passes.array(lowRes.clone(), longs(lowResShape));
+        return lowRes == null ? null : Passes.array(lowRes, dataType, longs(lowResShape));
     }
 
     /** The explained class, or -1 for a feature projection. */
@@ -113,10 +125,11 @@ public final class Attribution {
      * image, min-max scaled. The raw .npy keeps the unscaled values.
      */
     public float[] displayMap() {
+        float[] values = Passes.floats(raw);
         return switch (kind) {
-            case INPUT_GRADIENT -> Maps.percentileScale(Maps.maxAbsOverChannels(raw, shape[0], shape[1], shape[2]), 0.99);
-            case PIXEL_MAP -> Maps.minMax(raw);
-            case GRID -> Maps.minMax(Maps.resizeBilinear(raw, shape[0], shape[1], imageHeight, imageWidth));
+            case INPUT_GRADIENT -> Maps.percentileScale(Maps.maxAbsOverChannels(values, shape[0], shape[1], shape[2]), 0.99);
+            case PIXEL_MAP -> Maps.minMax(values);
+            case GRID -> Maps.minMax(Passes.floats(Maps.resizeBilinear(raw, shape[0], shape[1], imageHeight, imageWidth)));
         };
     }
 
@@ -132,7 +145,7 @@ public final class Attribution {
 
     /** For gradient methods, the gradient itself as a colour image (each channel min-max scaled); else null. */
     public BufferedImage gradientImage() {
-        return kind == Kind.INPUT_GRADIENT ? Render.gradientImage(raw, imageHeight, imageWidth) : null;
+        return kind == Kind.INPUT_GRADIENT ? Render.gradientImage(Passes.floats(raw), imageHeight, imageWidth) : null;
     }
 
     /** Heatmap, overlay and (for gradient methods) the colour gradient image side by side: the method's PNG. */

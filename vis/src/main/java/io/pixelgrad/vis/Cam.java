@@ -22,7 +22,7 @@ import java.util.Map;
 public final class Cam implements Explainer {
 
     /** A 2-D map with its size. */
-    record Map2d(float[] values, int h, int w) {
+    record Map2d(double[] values, int h, int w) {
     }
 
     private final Classifier model;
@@ -55,9 +55,9 @@ public final class Cam implements Explainer {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(model, input);
         int h = (int) x.size(2), w = (int) x.size(3);
-        float[] a;
+        double[] a;
         long[] s;
         int cls;
         try (Tape tape = new Tape()) {
@@ -65,21 +65,21 @@ public final class Cam implements Explainer {
             Tensor logits = model.forward(tape.constant(x));
             cls = Passes.resolveClass(target, logits.value());
             Tensor features = tape.output(layer);
-            a = Passes.floats(features.value());
+            a = Passes.values(features.value());
             s = features.shape();
         }
         int channels = (int) s[1], fh = (int) s[2], fw = (int) s[3], plane = fh * fw;
-        float[] weights = Passes.floats(fc.weight().value());
+        double[] weights = Passes.values(fc.weight().value());
         double[] sum = new double[plane];
         for (int k = 0; k < channels; k++) {
             double wk = weights[cls * channels + k];
             for (int i = 0; i < plane; i++) sum[i] += wk * a[k * plane + i];
         }
-        float[] cam = new float[plane];
-        for (int i = 0; i < plane; i++) cam[i] = (float) sum[i];
-        float[] up = Maps.resizeBilinear(cam, fh, fw, h, w);
+        double[] cam = Passes.round(sum, x.dataType());
+        double[] up = Maps.resizeBilinear(cam, fh, fw, h, w);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("layer_resolution", new int[]{fh, fw});
-        return new Attribution(name(), Attribution.Kind.PIXEL_MAP, up, new int[]{h, w}, cam, new int[]{fh, fw}, cls, layer, h, w, p);
+        return new Attribution(name(), Attribution.Kind.PIXEL_MAP, x.dataType(), up, new int[]{h, w}, cam, new int[]{fh, fw},
+                cls, layer, h, w, p);
     }
 }

@@ -2,6 +2,8 @@ package io.pixelgrad.vis;
 
 import io.pixelgrad.autograd.nn.Conv2d;
 import io.pixelgrad.autograd.nn.Module;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.pixelgrad.vis.render.Render;
 
 import java.awt.image.BufferedImage;
@@ -16,11 +18,13 @@ import java.util.List;
 public final class Filters {
 
     private final String layer;
-    private final float[] weights;
+    private final DataType dataType;
+    private final double[] weights;
     private final int out, in, kh, kw;
 
-    private Filters(String layer, float[] weights, int out, int in, int kh, int kw) {
+    private Filters(String layer, DataType dataType, double[] weights, int out, int in, int kh, int kw) {
         this.layer = layer;
+        this.dataType = dataType;
         this.weights = weights;
         this.out = out;
         this.in = in;
@@ -35,7 +39,8 @@ public final class Filters {
             throw new IllegalArgumentException("layer " + layer + " is a " + model.modules().get(layer).describe()
                     + ", not a convolution: it has no filters to show");
         long[] s = conv.weight().value().shape();
-        return new Filters(layer, Passes.floats(conv.weight().value()), (int) s[0], (int) s[1], (int) s[2], (int) s[3]);
+        return new Filters(layer, conv.weight().value().dataType(), Passes.values(conv.weight().value()),
+                (int) s[0], (int) s[1], (int) s[2], (int) s[3]);
     }
 
     /** The first convolution's name in module order (e.g. "features.0"). */
@@ -49,9 +54,14 @@ public final class Filters {
         return layer;
     }
 
-    /** The raw weights [out, in, kh, kw], row-major. */
-    public float[] weights() {
+    /** The raw weights [out, in, kh, kw], row-major, exactly (do not modify). */
+    public double[] weights() {
         return weights;
+    }
+
+    /** The weights as a new [out, in, kh, kw] array of the model's data type (for .npy files). */
+    public INDArray array() {
+        return Passes.array(weights, dataType, out, in, kh, kw);
     }
 
     /** The weight shape [out, in, kh, kw]. */
@@ -102,7 +112,7 @@ public final class Filters {
         int size = in * kh * kw;
         if (isRgb()) {
             for (int o = 0; o < out; o++) {
-                float[] f = java.util.Arrays.copyOfRange(weights, o * size, (o + 1) * size);
+                float[] f = Passes.floats(java.util.Arrays.copyOfRange(weights, o * size, (o + 1) * size));
                 tiles.add(Render.enlarge(Render.rgbScaled(f, kh, kw), scale));
             }
             return Render.grid(tiles, (int) Math.ceil(Math.sqrt(out)), 2);
@@ -110,7 +120,7 @@ public final class Filters {
         int cols = Math.min(in, maxInputs);
         for (int o = 0; o < out; o++)
             for (int c = 0; c < cols; c++) {
-                float[] f = java.util.Arrays.copyOfRange(weights, o * size + c * kh * kw, o * size + (c + 1) * kh * kw);
+                float[] f = Passes.floats(java.util.Arrays.copyOfRange(weights, o * size + c * kh * kw, o * size + (c + 1) * kh * kw));
                 tiles.add(Render.enlarge(Render.grey(Maps.minMax(f), kh, kw), scale));
             }
         return Render.grid(tiles, cols, 1);

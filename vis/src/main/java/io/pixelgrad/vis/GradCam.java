@@ -45,7 +45,7 @@ public final class GradCam implements Explainer {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(model, input);
         int h = (int) x.size(2), w = (int) x.size(3);
         Cam.Map2d cam;
         int cls;
@@ -58,20 +58,22 @@ public final class GradCam implements Explainer {
             if (a.rank() != 4)
                 throw new IllegalArgumentException("Grad-CAM needs a layer with a feature-map output [N,C,H,W]; " + layer
                         + " gives " + java.util.Arrays.toString(a.shape()));
-            INDArray seed = tape.own(Passes.oneHot(1, logits.size(1), cls));
+            INDArray seed = tape.own(Passes.oneHot(logits.value(), cls));
             // Grad-CAM needs the gradient only as far down as the layer: the rest of the backward pass is skipped.
             Gradients g = tape.backwardTo(logits, seed, ReluRule.STANDARD, a);
-            cam = map(Passes.floats(a.value()), Passes.floats(g.atModule(layer)), (int) a.size(1), (int) a.size(2), (int) a.size(3));
+            cam = map(Passes.values(a.value()), Passes.values(g.atModule(layer)), (int) a.size(1), (int) a.size(2), (int) a.size(3));
         }
-        float[] up = Maps.resizeBilinear(cam.values(), cam.h(), cam.w(), h, w);
+        // the low-resolution map in the run's precision first, as the reference computes it, then the upsampling
+        double[] low = Passes.round(cam.values(), x.dataType());
+        double[] up = Maps.resizeBilinear(low, cam.h(), cam.w(), h, w);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("layer_resolution", new int[]{cam.h(), cam.w()});
-        return new Attribution(name(), Attribution.Kind.PIXEL_MAP, up, new int[]{h, w}, cam.values(),
+        return new Attribution(name(), Attribution.Kind.PIXEL_MAP, x.dataType(), up, new int[]{h, w}, low,
                 new int[]{cam.h(), cam.w()}, cls, layer, h, w, p);
     }
 
     /** relu(sum_k alpha_k A_k) with alpha_k the spatial mean of the gradient; A and G are [C,h,w] row-major. */
-    static Cam.Map2d map(float[] a, float[] g, int channels, int h, int w) {
+    static Cam.Map2d map(double[] a, double[] g, int channels, int h, int w) {
         int plane = h * w;
         double[] sum = new double[plane];
         for (int k = 0; k < channels; k++) {
@@ -80,8 +82,8 @@ public final class GradCam implements Explainer {
             alpha /= plane;
             for (int i = 0; i < plane; i++) sum[i] += alpha * a[k * plane + i];
         }
-        float[] cam = new float[plane];
-        for (int i = 0; i < plane; i++) cam[i] = (float) Math.max(sum[i], 0.0);
+        double[] cam = new double[plane];
+        for (int i = 0; i < plane; i++) cam[i] = Math.max(sum[i], 0.0);
         return new Cam.Map2d(cam, h, w);
     }
 }

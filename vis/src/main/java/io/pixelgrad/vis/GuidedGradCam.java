@@ -34,12 +34,12 @@ public final class GuidedGradCam implements Explainer {
         Attribution cam = gradCam.attribute(input, target);
         // the same class for both halves, even when the target was "top class"
         Attribution g = guided.attribute(input, Target.classIndex(cam.targetClass()));
-        float[] raw = g.raw().clone();
-        float[] m = cam.raw();
-        int plane = m.length;
-        for (int c = 0; c < 3; c++) for (int i = 0; i < plane; i++) raw[c * plane + i] *= m[i];
+        double[] raw = g.raw().clone();
+        double[] m = cam.raw();
+        int plane = m.length, channels = raw.length / plane;
+        for (int c = 0; c < channels; c++) for (int i = 0; i < plane; i++) raw[c * plane + i] *= m[i];
         Map<String, Object> p = new LinkedHashMap<>(cam.parameters());
-        return new Attribution(name(), Attribution.Kind.INPUT_GRADIENT, raw, g.shape(), null, null, cam.targetClass(),
-                cam.layer(), cam.imageHeight(), cam.imageWidth(), p);
+        return new Attribution(name(), Attribution.Kind.INPUT_GRADIENT, g.dataType(), raw, g.shape(), null, null,
+                cam.targetClass(), cam.layer(), cam.imageHeight(), cam.imageWidth(), p);
     }
 }

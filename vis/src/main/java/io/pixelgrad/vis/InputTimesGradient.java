@@ -22,10 +22,10 @@ public final class InputTimesGradient implements Explainer {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(base.model(), input);
         Attribution g = base.attribute(x, target);
-        float[] image = Passes.floats(x);
-        float[] r = g.raw().clone();
+        double[] image = Passes.values(x);
+        double[] r = g.raw().clone();
         for (int i = 0; i < r.length; i++) r[i] *= image[i];
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("base", base.name());

@@ -14,7 +14,7 @@ public final class IntegratedGradients implements Explainer {
 
     private final GradientMethod base;
     private final int steps, batchSize;
-    private final float[] baseline;
+    private final double[] baseline;
     private final ProgressListener progress;
 
     /** Integrated gradients of the true gradient with m steps from a zero baseline. */
@@ -22,8 +22,8 @@ public final class IntegratedGradients implements Explainer {
         this(base, steps, null, 4, ProgressListener.NONE);
     }
 
-    /** As above with a baseline [3,H,W] row-major (null for zeros), the most steps per pass and a progress listener. */
-    public IntegratedGradients(GradientMethod base, int steps, float[] baseline, int batchSize, ProgressListener progress) {
+    /** As above with a baseline [C,H,W] row-major (null for zeros), the most steps per pass and a progress listener. */
+    public IntegratedGradients(GradientMethod base, int steps, double[] baseline, int batchSize, ProgressListener progress) {
         if (steps < 1) throw new IllegalArgumentException("integrated gradients needs at least 1 step, not " + steps);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, not " + batchSize);
         this.base = base;
@@ -45,19 +45,20 @@ public final class IntegratedGradients implements Explainer {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(base.model(), input);
         int cls = Passes.resolveClass(target, Passes.logits(base.model(), x));
-        float[] image = Passes.floats(x);
+        double[] image = Passes.values(x);
         int size = image.length;
-        float[] x0 = baseline == null ? new float[size] : baseline;
+        double[] x0 = baseline == null ? new double[size] : Passes.round(baseline, x.dataType());
         if (x0.length != size) throw new IllegalArgumentException("baseline has " + x0.length + " values, the input " + size);
-        // Step k (0-based) is the point x0 + (k+1)/m (x - x0) of the straight path from the baseline.
+        // Step k (0-based) is the point x0 + (k+1)/m (x - x0) of the straight path from the baseline; the fraction is
+        // rounded to the input's data type, as the reference computes it.
         double[] sum = Passes.sumOfGradients(base, cls, x, steps, batchSize, (k, batch, offset) -> {
-            float alpha = (float) (k + 1) / steps;
+            double alpha = Passes.round(new double[]{(double) (k + 1) / steps}, x.dataType())[0];
             for (int i = 0; i < size; i++) batch[offset + i] = x0[i] + alpha * (image[i] - x0[i]);
         }, progress);
-        float[] ig = new float[size];
-        for (int i = 0; i < size; i++) ig[i] = (float) ((image[i] - x0[i]) * (sum[i] / steps));
+        double[] ig = new double[size];
+        for (int i = 0; i < size; i++) ig[i] = (image[i] - x0[i]) * (sum[i] / steps);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("base", base.name());
         p.put("steps", steps);

@@ -2,7 +2,7 @@ package io.pixelgrad.vis;
 
 import io.pixelgrad.engine.Interpolation;
 
-/** Small operations on 2-D maps held as row-major float arrays (upsampling, channel reductions, scaling). */
+/** Small operations on 2-D maps held as row-major arrays (upsampling in float64; channel reductions and scaling for display). */
 public final class Maps {
 
     private Maps() {
@@ -12,7 +12,7 @@ public final class Maps {
      * Bilinear resize of an [h,w] map to [outH,outW] with align_corners=false (PyTorch's F.interpolate): separable,
      * rows then columns, accumulated in double.
      */
-    public static float[] resizeBilinear(float[] map, int h, int w, int outH, int outW) {
+    public static double[] resizeBilinear(double[] map, int h, int w, int outH, int outW) {
         double[][] ry = Interpolation.bilinear(h, outH), rx = Interpolation.bilinear(w, outW);
         double[] rows = new double[outH * w];
         for (int y = 0; y < outH; y++)
@@ -21,12 +21,12 @@ public final class Maps {
                 if (a == 0) continue;
                 for (int j = 0; j < w; j++) rows[y * w + j] += a * map[i * w + j];
             }
-        float[] out = new float[outH * outW];
+        double[] out = new double[outH * outW];
         for (int y = 0; y < outH; y++)
             for (int x = 0; x < outW; x++) {
                 double s = 0;
                 for (int j = 0; j < w; j++) s += rx[x][j] * rows[y * w + j];
-                out[y * outW + x] = (float) s;
+                out[y * outW + x] = s;
             }
         return out;
     }

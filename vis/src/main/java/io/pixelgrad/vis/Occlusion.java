@@ -15,16 +15,16 @@ public final class Occlusion implements Explainer {
 
     private final Module model;
     private final int patch, stride, batchSize;
-    private final float fill;
+    private final double fill;
     private final ProgressListener progress;
 
     /** Occlusion with a patch side, a stride, a fill value (in normalized input space; 0 is the dataset mean). */
-    public Occlusion(Module model, int patch, int stride, float fill) {
+    public Occlusion(Module model, int patch, int stride, double fill) {
         this(model, patch, stride, fill, 8, ProgressListener.NONE);
     }
 
     /** As above, with the most images per forward pass and a progress listener (counts forward passes of images). */
-    public Occlusion(Module model, int patch, int stride, float fill, int batchSize, ProgressListener progress) {
+    public Occlusion(Module model, int patch, int stride, double fill, int batchSize, ProgressListener progress) {
         if (patch < 1) throw new IllegalArgumentException("patch must be at least 1 pixel, not " + patch);
         if (stride < 1) throw new IllegalArgumentException("stride must be at least 1 pixel, not " + stride);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, not " + batchSize);
@@ -49,28 +49,28 @@ public final class Occlusion implements Explainer {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
-        int h = (int) x.size(2), w = (int) x.size(3);
+        INDArray x = Passes.asBatchOfOne(model, input);
+        int channels = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         check(h, w);
         INDArray logits = Passes.logits(model, x);
         int cls = Passes.resolveClass(target, logits);
-        float score = logits.getFloat(0, cls);
+        double score = logits.getDouble(0, cls);
         int gh = (h - patch) / stride + 1, gw = (w - patch) / stride + 1, total = gh * gw;
-        float[] image = Passes.floats(x);
-        float[] heat = new float[total];
-        int plane = h * w;
+        double[] image = Passes.values(x);
+        double[] heat = new double[total];
+        int plane = h * w, size = channels * plane;
         for (int start = 0; start < total; start += batchSize) {
             int n = Math.min(batchSize, total - start);
-            float[] batch = new float[n * 3 * plane];
+            double[] batch = new double[n * size];
             for (int b = 0; b < n; b++) {
-                System.arraycopy(image, 0, batch, b * 3 * plane, 3 * plane);
+                System.arraycopy(image, 0, batch, b * size, size);
                 int y0 = (start + b) / gw * stride, x0 = (start + b) % gw * stride;
-                for (int c = 0; c < 3; c++)
+                for (int c = 0; c < channels; c++)
                     for (int y = y0; y < y0 + patch; y++)
-                        java.util.Arrays.fill(batch, b * 3 * plane + c * plane + y * w + x0, b * 3 * plane + c * plane + y * w + x0 + patch, fill);
+                        java.util.Arrays.fill(batch, b * size + c * plane + y * w + x0, b * size + c * plane + y * w + x0 + patch, fill);
             }
-            INDArray in = Passes.array(batch, n, 3, h, w);
-            float[] out = Passes.floatsAndRelease(Passes.logits(model, in));
+            INDArray in = Passes.array(batch, x.dataType(), n, channels, h, w);
+            double[] out = Passes.valuesAndRelease(Passes.logits(model, in));
             io.pixelgrad.engine.Arrays.release(in);
             int classes = out.length / n;
             for (int b = 0; b < n; b++) heat[start + b] = score - out[b * classes + cls];
@@ -82,6 +82,6 @@ public final class Occlusion implements Explainer {
         p.put("fill", fill);
         p.put("batch_size", batchSize);
         p.put("score", score);
-        return new Attribution(name(), Attribution.Kind.GRID, heat, new int[]{gh, gw}, null, null, cls, null, h, w, p);
+        return new Attribution(name(), Attribution.Kind.GRID, x.dataType(), heat, new int[]{gh, gw}, null, null, cls, null, h, w, p);
     }
 }

@@ -19,15 +19,22 @@ public final class Passes {
     private Passes() {
     }
 
-    /** A [1,3,H,W] view of an input given as [3,H,W] or [1,3,H,W]; anything else is a one-line error. */
-    public static INDArray asBatchOfOne(INDArray input) {
+    /**
+     * A [1,C,H,W] input of the model's data type, from one image given as [C,H,W] or [1,C,H,W]; anything else is a
+     * one-line error. A float32 image given to a float64 model is widened exactly; a float64 image given to a float32
+     * model is rounded (the command line warns about that before it happens).
+     */
+    public static INDArray asBatchOfOne(Module model, INDArray input) {
         long[] s = input.shape();
-        if (s.length == 3 && s[0] == 3) return input.reshape('c', 1, s[0], s[1], s[2]);
-        if (s.length == 4 && s[0] == 1 && s[1] == 3) return input;
-        throw new IllegalArgumentException("expected one image [1,3,H,W] or [3,H,W], got " + java.util.Arrays.toString(s));
+        INDArray x;
+        if (s.length == 3) x = input.reshape('c', 1, s[0], s[1], s[2]);
+        else if (s.length == 4 && s[0] == 1) x = input;
+        else throw new IllegalArgumentException("expected one image [1,C,H,W] or [C,H,W], got " + java.util.Arrays.toString(s));
+        DataType type = model.dataType();
+        return x.dataType() == type ? x : x.castTo(type);
     }
 
-    /** The model's logits for a batch, as a detached float array [N, classes]. */
+    /** The model's logits for a batch, as a detached row-major array [N, classes] in the model's data type. */
     public static INDArray logits(Module model, INDArray batch) {
         try (Tape tape = new Tape()) {
             return model.forward(tape.constant(batch)).value().dup('c');
@@ -37,7 +44,7 @@ public final class Passes {
     /** The index of the largest logit of row 0 (first wins on ties, as NumPy's argmax). */
     public static int argmax(INDArray logits) {
         int best = 0;
-        for (int i = 1; i < logits.size(1); i++) if (logits.getFloat(0, i) > logits.getFloat(0, best)) best = i;
+        for (int i = 1; i < logits.size(1); i++) if (logits.getDouble(0, i) > logits.getDouble(0, best)) best = i;
         return best;
     }
 
@@ -51,20 +58,21 @@ public final class Passes {
         return cs.index();
     }
 
-    /** A seed for backward from the logits: 1 at [n, targetClass] for every row n, 0 elsewhere. */
-    public static INDArray oneHot(long rows, long classes, int targetClass) {
-        INDArray seed = Nd4j.zeros(DataType.FLOAT, rows, classes);
-        for (int n = 0; n < rows; n++) seed.putScalar(new long[]{n, targetClass}, 1f);
+    /** A seed for backward from logits like these: 1 at [n, targetClass] for every row n, 0 elsewhere, same data type. */
+    public static INDArray oneHot(INDArray logits, int targetClass) {
+        long rows = logits.size(0);
+        INDArray seed = Nd4j.zeros(logits.dataType(), rows, logits.size(1));
+        for (int n = 0; n < rows; n++) seed.putScalar(new long[]{n, targetClass}, 1.0);
         return seed;
     }
 
-    /** d(score of targetClass)/d(input) for every row of a batch under a ReLU rule: a detached [N,3,H,W] array. */
+    /** d(score of targetClass)/d(input) for every row of a batch under a ReLU rule: a detached [N,C,H,W] array. */
     public static INDArray inputGradient(Module model, INDArray batch, int targetClass, ReluRule rule) {
         try (Tape tape = new Tape()) {
             Tensor x = tape.input(batch);
             Tensor logits = model.forward(x);
             checkClass(targetClass, logits.size(1));
-            INDArray seed = tape.own(oneHot(logits.size(0), logits.size(1), targetClass));
+            INDArray seed = tape.own(oneHot(logits.value(), targetClass));
             Gradients g = tape.backward(logits, seed, rule);
             return g.of(x).dup('c');
         }
@@ -75,40 +83,72 @@ public final class Passes {
             throw new IllegalArgumentException("class " + targetClass + " out of range: the model has " + classes + " classes");
     }
 
-    /** The values of an array in row-major order (works on any layout, channels-last views included). */
-    public static float[] floats(INDArray a) {
+    /**
+     * The values of an array in row-major order, exactly (float32 and float64 both fit a double); works on any
+     * layout, channels-last views included.
+     */
+    public static double[] values(INDArray a) {
         INDArray c = a.dup('c');
-        INDArray f = c.dataType() == DataType.FLOAT ? c : c.castTo(DataType.FLOAT);
-        float[] v = f.data().asFloat();
+        INDArray d = c.dataType() == DataType.DOUBLE ? c : c.castTo(DataType.DOUBLE);
+        double[] v = d.data().asDouble();
         // the copies are ours: free them now instead of waiting for the garbage collector
-        Arrays.release(c, f);
+        Arrays.release(c, d);
         return v.length == a.length() ? v : java.util.Arrays.copyOf(v, (int) a.length());
     }
 
     /** Reads the values of an array made here and frees it (a batch's gradient, a batch's logits). */
-    public static float[] floatsAndRelease(INDArray a) {
+    public static double[] valuesAndRelease(INDArray a) {
         try {
-            return floats(a);
+            return values(a);
         } finally {
             Arrays.release(a);
         }
     }
 
-    /** A new row-major float array of the given shape holding these values. */
-    public static INDArray array(float[] values, long... shape) {
-        return Nd4j.create(values, shape, 'c');
+    /** The values of an array in row-major order as float32, for drawing (rounded when the array is float64). */
+    public static float[] floats(INDArray a) {
+        INDArray c = a.dup('c');
+        INDArray f = c.dataType() == DataType.FLOAT ? c : c.castTo(DataType.FLOAT);
+        float[] v = f.data().asFloat();
+        Arrays.release(c, f);
+        return v.length == a.length() ? v : java.util.Arrays.copyOf(v, (int) a.length());
+    }
+
+    /** Doubles rounded to float32, for drawing. */
+    public static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return f;
+    }
+
+    /** A new row-major array of the given data type and shape holding these values (rounded for float32). */
+    public static INDArray array(double[] values, DataType type, long... shape) {
+        INDArray d = Nd4j.create(values, shape, 'c');
+        if (type == DataType.DOUBLE) return d;
+        INDArray t = d.castTo(type);
+        Arrays.release(d);
+        return t;
+    }
+
+    /** The values rounded to the data type's precision (float32 rounds each value; float64 keeps them). */
+    public static double[] round(double[] values, DataType type) {
+        if (type == DataType.DOUBLE) return values;
+        double[] r = new double[values.length];
+        for (int i = 0; i < r.length; i++) r[i] = (float) values[i];
+        return r;
     }
 
     /** Writes the k-th of a series of inputs (each shaped like one image) into a batch buffer at an offset. */
     @FunctionalInterface
     public interface InputMaker {
         /** Fills values [offset, offset + image size) of batch with input k. */
-        void fill(int k, float[] batch, int offset);
+        void fill(int k, double[] batch, int offset);
     }
 
     /**
      * The sum, element by element, of a gradient method's gradients for one class over count generated inputs of the
-     * image's shape, computed batchSize inputs per pass (SmoothGrad's noisy copies, integrated gradients' path).
+     * image's shape, computed batchSize inputs per pass (SmoothGrad's noisy copies, integrated gradients' path). The
+     * inputs are made in the image's data type; the sum is accumulated in float64.
      */
     public static double[] sumOfGradients(GradientMethod method, int cls, INDArray image, int count, int batchSize,
                                           InputMaker inputs, ProgressListener progress) {
@@ -116,10 +156,10 @@ public final class Passes {
         double[] sum = new double[size];
         for (int start = 0; start < count; start += batchSize) {
             int n = Math.min(batchSize, count - start);
-            float[] batch = new float[n * size];
+            double[] batch = new double[n * size];
             for (int b = 0; b < n; b++) inputs.fill(start + b, batch, b * size);
-            INDArray in = array(batch, n, image.size(1), image.size(2), image.size(3));
-            float[] g = floatsAndRelease(method.gradient(in, cls));
+            INDArray in = array(batch, image.dataType(), n, image.size(1), image.size(2), image.size(3));
+            double[] g = valuesAndRelease(method.gradient(in, cls));
             Arrays.release(in);
             for (int b = 0; b < n; b++) for (int i = 0; i < size; i++) sum[i] += g[b * size + i];
             progress.progress(start + n, count);

@@ -45,18 +45,18 @@ public abstract class RuleGradient implements GradientMethod {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(model, input);
         if (target instanceof Target.Feature f) return project(x, f);
         try (Tape tape = new Tape()) {
             Tensor xt = tape.input(x);
             Tensor logits = model.forward(xt);
             // one forward pass serves both choosing the top class and the backward pass
             int cls = Passes.resolveClass(target, logits.value());
-            INDArray seed = tape.own(Passes.oneHot(1, logits.size(1), cls));
+            INDArray seed = tape.own(Passes.oneHot(logits.value(), cls));
             INDArray g = tape.backward(logits, seed, rule).of(xt);
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("relu_rule", rule.name());
-            return gradientResult(name(), Passes.floats(g), x, cls, null, p);
+            return gradientResult(name(), Passes.values(g), x, cls, null, p);
         }
     }
 
@@ -65,14 +65,14 @@ public abstract class RuleGradient implements GradientMethod {
      * seed its gradient with its own value, zero elsewhere, and propagate back with this method's rule.
      */
     public Attribution project(INDArray input, Target.Feature feature) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(model, input);
         Passes.requireLayer(model, feature.layer());
         try (Tape tape = new Tape()) {
             tape.watch(feature.layer());
             Tensor xt = tape.input(x);
             // Only the layers up to the projected one are needed.
             Tensor at = model instanceof Classifier c ? c.forwardTo(xt, feature.layer()) : forwardAll(xt, feature.layer());
-            float[] act = Passes.floats(at.value());
+            double[] act = Passes.values(at.value());
             long[] s = at.shape();
             int channels = (int) s[1];
             int plane = act.length / channels;   // 1 for a fully connected layer
@@ -89,7 +89,7 @@ public abstract class RuleGradient implements GradientMethod {
                 p.put("x", index % width);
             }
             p.put("activation", act[index]);
-            return gradientResult(name() + "_feature", Passes.floats(grads.of(xt)), x, -1, feature.layer(), p);
+            return gradientResult(name() + "_feature", Passes.values(grads.of(xt)), x, -1, feature.layer(), p);
         }
     }
 
@@ -99,7 +99,7 @@ public abstract class RuleGradient implements GradientMethod {
     }
 
     /** The flat index (within sample 0) of the unit to project, after checking the channel and position. */
-    private static int strongest(float[] act, Target.Feature f, int channels, int plane, int width, long[] shape) {
+    private static int strongest(double[] act, Target.Feature f, int channels, int plane, int width, long[] shape) {
         if (f.channel() != null && (f.channel() < 0 || f.channel() >= channels))
             throw new IllegalArgumentException("channel " + f.channel() + " out of range: layer " + f.layer() + " has "
                     + channels + " channels (0.." + (channels - 1) + ")");
@@ -127,9 +127,10 @@ public abstract class RuleGradient implements GradientMethod {
         return at;
     }
 
-    /** Wraps a [3,H,W] gradient of a one-image input as a result. */
-    static Attribution gradientResult(String method, float[] g, INDArray x, int cls, String layer, Map<String, Object> p) {
-        int h = (int) x.size(2), w = (int) x.size(3);
-        return new Attribution(method, Attribution.Kind.INPUT_GRADIENT, g, new int[]{3, h, w}, null, null, cls, layer, h, w, p);
+    /** Wraps a [C,H,W] gradient of a one-image input [1,C,H,W] as a result in the input's data type. */
+    static Attribution gradientResult(String method, double[] g, INDArray x, int cls, String layer, Map<String, Object> p) {
+        int c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+        return new Attribution(method, Attribution.Kind.INPUT_GRADIENT, x.dataType(), g, new int[]{c, h, w}, null, null,
+                cls, layer, h, w, p);
     }
 }

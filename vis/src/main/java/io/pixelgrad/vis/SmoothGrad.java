@@ -49,35 +49,35 @@ public final class SmoothGrad implements GradientMethod {
 
     @Override
     public Attribution attribute(INDArray input, Target target) {
-        INDArray x = Passes.asBatchOfOne(input);
+        INDArray x = Passes.asBatchOfOne(base.model(), input);
         int cls = Passes.resolveClass(target, Passes.logits(base.model(), x));
-        float[] noise = new float[samples * (int) x.length()];
+        double[] noise = new double[samples * (int) x.length()];
         Random random = new Random(seed);
-        for (int i = 0; i < noise.length; i++) noise[i] = (float) random.nextGaussian();
-        return attribute(x, cls, noise);
+        for (int i = 0; i < noise.length; i++) noise[i] = random.nextGaussian();
+        return attribute(x, cls, Passes.round(noise, x.dataType()));
     }
 
     /**
-     * SmoothGrad with given unit-normal noise, [samples,3,H,W] row-major (scaled by sigma here): how tests feed the
-     * same noise as the reference implementation.
+     * SmoothGrad with given unit-normal noise, [samples,C,H,W] row-major (scaled by sigma here): how tests feed the
+     * same noise as the reference implementation. Sigma, like the noisy inputs, is rounded to the input's data type.
      */
-    public Attribution attribute(INDArray input, int cls, float[] unitNoise) {
-        INDArray x = Passes.asBatchOfOne(input);
-        float[] image = Passes.floats(x);
+    public Attribution attribute(INDArray input, int cls, double[] unitNoise) {
+        INDArray x = Passes.asBatchOfOne(base.model(), input);
+        double[] image = Passes.values(x);
         int size = image.length;
         if (unitNoise.length != samples * size)
             throw new IllegalArgumentException("noise has " + unitNoise.length + " values, expected " + samples * size);
-        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-        for (float v : image) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double v : image) {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        float sigma = (float) (sigmaFraction * ((double) hi - lo));
+        double sigma = Passes.round(new double[]{sigmaFraction * (hi - lo)}, x.dataType())[0];
         double[] sum = Passes.sumOfGradients(base, cls, x, samples, batchSize, (k, batch, offset) -> {
             for (int i = 0; i < size; i++) batch[offset + i] = image[i] + sigma * unitNoise[k * size + i];
         }, progress);
-        float[] mean = new float[size];
-        for (int i = 0; i < size; i++) mean[i] = (float) (sum[i] / samples);
+        double[] mean = new double[size];
+        for (int i = 0; i < size; i++) mean[i] = sum[i] / samples;
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("base", base.name());
         p.put("samples", samples);
@@ -89,12 +89,13 @@ public final class SmoothGrad implements GradientMethod {
 
     @Override
     public INDArray gradient(INDArray batch, int targetClass) {
-        float[] all = new float[(int) batch.length()];
+        double[] all = new double[(int) batch.length()];
         int size = (int) (batch.length() / batch.size(0));
         for (int n = 0; n < batch.size(0); n++) {
             INDArray one = batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, n + 1)).dup('c');
             System.arraycopy(attribute(one, Target.classIndex(targetClass)).raw(), 0, all, n * size, size);
+            io.pixelgrad.engine.Arrays.release(one);
         }
-        return Passes.array(all, batch.shape());
+        return Passes.array(all, batch.dataType(), batch.shape());
     }
 }

@@ -33,7 +33,7 @@ class RenderingTest {
 
     @Test
     void everyMethodsPanelDecodesWithTheRightSizeAndIsNotConstant() throws Exception {
-        Reference r = Reference.load("alexnet_16");
+        Reference r = Reference.load("alexnet_16", org.nd4j.linalg.api.buffer.DataType.FLOAT);
         int h = (int) r.x.size(2), w = (int) r.x.size(3);
         BufferedImage input = Render.input(Passes.floats(r.x), h, w);
         List<Explainer> methods = List.of(new Saliency(r.model), new GuidedBackprop(r.model), new Deconvnet(r.model),
@@ -56,7 +56,7 @@ class RenderingTest {
 
     @Test
     void filtersAndActivationGridsDecode() throws Exception {
-        Reference r = Reference.load("vgg16_16");
+        Reference r = Reference.load("vgg16_16", org.nd4j.linalg.api.buffer.DataType.FLOAT);
         BufferedImage rgb = decode(Render.png(Filters.of(r.model, "features.0").render(16)));
         assertFalse(constant(rgb));
         BufferedImage grey = decode(Render.png(Filters.of(r.model, "features.2").render(8)));

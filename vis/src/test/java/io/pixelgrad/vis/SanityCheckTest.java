@@ -19,7 +19,7 @@ class SanityCheckTest {
 
     @Test
     void cascadingRandomizationChangesTheGradientStronglyAndGuidedBackpropMuchLess() throws Exception {
-        Reference r = Reference.load("alexnet_16");
+        Reference r = Reference.load("alexnet_16", org.nd4j.linalg.api.buffer.DataType.FLOAT);
         INDArray x = picture(127);
         int cls = r.manifest.get("class").asInt();
         float[] saliency0 = map(new Saliency(r.model), x, cls), guided0 = map(new GuidedBackprop(r.model), x, cls);
@@ -42,7 +42,7 @@ class SanityCheckTest {
 
     private static float[] map(RuleGradient method, INDArray x, int cls) {
         Attribution a = method.attribute(x, Target.classIndex(cls));
-        return Maps.maxAbsOverChannels(a.raw(), 3, a.imageHeight(), a.imageWidth());
+        return Maps.maxAbsOverChannels(Passes.floats(a.raw()), 3, a.imageHeight(), a.imageWidth());
     }
 
     static double spearman(float[] a, float[] b) {
@@ -56,7 +56,7 @@ class SanityCheckTest {
 
     /** A picture with structure (a bright disc, a dark bar and a ramp), in normalized-input units, [1,3,side,side]. */
     static INDArray picture(int side) {
-        float[] v = new float[3 * side * side];
+        double[] v = new double[3 * side * side];
         for (int c = 0; c < 3; c++)
             for (int y = 0; y < side; y++)
                 for (int x = 0; x < side; x++) {
@@ -64,8 +64,8 @@ class SanityCheckTest {
                     boolean disc = Math.hypot(x - side * 0.35, y - side * 0.4) < side * 0.2;
                     boolean bar = y > side * 0.7 && y < side * 0.8 && x > side * 0.2;
                     double value = t * (c + 1) + (disc ? 1.5 - 0.5 * c : 0) - (bar ? 1.2 : 0);
-                    v[(c * side + y) * side + x] = (float) value;
+                    v[(c * side + y) * side + x] = (float) value;  // float32 values, as an image would give
                 }
-        return Passes.array(v, 1, 3, side, side);
+        return Passes.array(v, org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, side, side);
     }
 }

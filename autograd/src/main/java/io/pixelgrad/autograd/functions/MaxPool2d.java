@@ -43,6 +43,11 @@ public final class MaxPool2d extends Function {
         return switches;
     }
 
+    /** The window: kernel, stride, padding and dilation. */
+    public PoolSpec spec() {
+        return spec;
+    }
+
     @Override
     protected INDArray[] backward(INDArray g, ReluRule rule) {
         return new INDArray[]{KERNELS.maxUnpoolAdd(g, switches, inputShape, spec)};

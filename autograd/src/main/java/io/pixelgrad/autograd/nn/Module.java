@@ -140,7 +140,13 @@ public abstract class Module {
         return key.endsWith("num_batches_tracked");
     }
 
-    /** Converts every parameter and buffer to a data type (float64 for gradient checks). */
+    /** The floating-point type this module computes in: its parameters' type (float32 when it has none). */
+    public final DataType dataType() {
+        for (Parameter p : parameters().values()) return p.value().dataType();
+        return DataType.FLOAT;
+    }
+
+    /** Converts every parameter and buffer to a data type (float64 for exact references and gradient checks). */
     public final void toDataType(DataType type) {
         for (Parameter p : parameters().values()) p.convert(type);
         for (Module m : modules().values()) m.buffers.replaceAll((k, b) -> b.dataType().isFPType() ? b.castTo(type) : b);

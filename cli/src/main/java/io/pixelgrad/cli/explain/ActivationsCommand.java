@@ -35,7 +35,7 @@ public final class ActivationsCommand extends ExplainCommand {
     @Override
     protected int run() throws Exception {
         requireOut();
-        Classifier net = loadModel(model, weights);
+        Classifier net = loadModel();
         Input in = loadInput(net);
         String name = layer.given() ? layer.layer : net.lastConvReluName();
         if (layer.given()) layer.resolve(net);
@@ -49,7 +49,7 @@ public final class ActivationsCommand extends ExplainCommand {
             if (x.size(2) != in.x().size(2) || x.size(3) != in.x().size(3))
                 throw new IllegalArgumentException("image " + p + " is " + x.size(3) + "x" + x.size(2) + ", the others "
                         + in.x().size(3) + "x" + in.x().size(2));
-            batch.add(x);
+            batch.add(x.castTo(net.dataType()));
         }
         List<Integer> dead = ActivationMaps.deadChannels(net, Nd4j.concat(0, batch.toArray(new INDArray[0])), name);
         int[] s = maps.shape();
@@ -57,6 +57,7 @@ public final class ActivationsCommand extends ExplainCommand {
         d.put("method", "activations");
         d.put("pixelgrad_version", VersionProvider.version());
         d.put("model", net.architecture());
+        d.put("dtype", dtype.label());
         d.put("weights", weights.weights.toString());
         d.put("weights_sha256", Outputs.sha256(weights.weights));
         d.put("image", image.image.toString());
@@ -66,7 +67,7 @@ public final class ActivationsCommand extends ExplainCommand {
         d.put("dead_channels", dead);
         d.put("dead_over_images", batch.size());
         try (Outputs o = new Outputs(out.out)) {
-            o.npy("activations.npy", Passes.array(maps.values().clone(), s[0], s[1], s[2]));
+            o.npy("activations.npy", maps.array());
             o.png("activations.png", maps.grid());
             o.json("activations.json", d);
             report(o.commit());

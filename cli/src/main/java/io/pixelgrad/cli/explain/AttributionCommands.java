@@ -116,6 +116,11 @@ public final class AttributionCommands {
             description = "Class activation mapping (Zhou et al. 2016), for networks ending in global average pooling and one Linear layer.")
     public static final class CamCommand extends MethodCommand {
         @Override
+        protected boolean usesGradients() {
+            return false;
+        }
+
+        @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             return new Cam(net).attribute(in.x(), target);
         }
@@ -126,13 +131,18 @@ public final class AttributionCommands {
             description = {"Occlusion (Zeiler & Fergus 2014): how much the class score drops when a patch is covered.",
                 "occlusion.npy is the score-drop grid, one value per patch position."})
     public static final class OcclusionCommand extends MethodCommand {
+        @Override
+        protected boolean usesGradients() {
+            return false;
+        }
+
         @Option(names = "--patch", paramLabel = "PIXELS", defaultValue = "32", description = "Patch side (default: ${DEFAULT-VALUE}).")
         int patch;
         @Option(names = "--stride", paramLabel = "PIXELS", defaultValue = "16", description = "Step between patches (default: ${DEFAULT-VALUE}).")
         int stride;
         @Option(names = "--fill", paramLabel = "VALUE", defaultValue = "0",
                 description = "Value of the covered pixels in normalized input space; 0 is the dataset mean (default: ${DEFAULT-VALUE}).")
-        float fill;
+        double fill;
         @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "Occluded images per forward pass (default: ${DEFAULT-VALUE}).")
         int batch;
 

@@ -6,6 +6,7 @@ import io.pixelgrad.cli.VersionProvider;
 import io.pixelgrad.vis.Attribution;
 import io.pixelgrad.vis.Deconvnet;
 import io.pixelgrad.vis.Explainer;
+import io.pixelgrad.vis.FragileDecisions;
 import io.pixelgrad.vis.GradCam;
 import io.pixelgrad.vis.GuidedBackprop;
 import io.pixelgrad.vis.GuidedGradCam;
@@ -68,11 +69,11 @@ public final class ExplainAllCommand extends ExplainCommand {
         requireOut();
         validate();
         Colormap cm = colormap();
-        Classifier net = loadModel(model, weights);
+        Classifier net = loadModel();
         Input in = loadInput(net);
         String camLayer = layer.given() ? layer.layer : net.lastConvReluName();
         if (layer.given()) layer.resolve(net);
-        if (!noOcclusion) new Occlusion(net, patch, stride, 0f).check(in.x().size(2), in.x().size(3));
+        if (!noOcclusion) new Occlusion(net, patch, stride, 0).check(in.x().size(2), in.x().size(3));
         INDArray logits = Passes.logits(net, in.x());
         // one class for every method, so the maps can be compared
         Target target = Target.classIndex(target(net, logits));
@@ -82,7 +83,7 @@ public final class ExplainAllCommand extends ExplainCommand {
         methods.put("deconv", new Deconvnet(net));
         methods.put("gradcam", new GradCam(net, camLayer));
         methods.put("guided-gradcam", new GuidedGradCam(net, camLayer));
-        if (!noOcclusion) methods.put("occlusion", new Occlusion(net, patch, stride, 0f));
+        if (!noOcclusion) methods.put("occlusion", new Occlusion(net, patch, stride, 0));
         methods.put("smoothgrad", new SmoothGrad(new Saliency(net), samples, 0.15, 0));
         methods.put("ig", new IntegratedGradients(new Saliency(net), steps));
         Map<String, Attribution> results = new LinkedHashMap<>();
@@ -94,14 +95,19 @@ public final class ExplainAllCommand extends ExplainCommand {
         }
         int cls = results.get("saliency").targetClass();
         HtmlReport html = new HtmlReport("pixelgrad explain: " + image.image.getFileName())
-                .fact("model " + net.architecture() + " (" + net.numClasses() + " classes), weights " + weights.weights.getFileName())
+                .fact("model " + net.architecture() + " (" + net.numClasses() + " classes), weights " + weights.weights.getFileName()
+                        + ", " + dtype.label())
                 .fact("explained class " + cls + " (" + className(net, cls) + "), Grad-CAM layer " + camLayer
                         + ", pixelgrad " + VersionProvider.version())
                 .input(in.picture());
         top5(net, logits, html);
+        FragileDecisions.Result fragile = fragileDecisions(net, in);
+        if (fragile != null && fragile.reluNearZero() + fragile.poolNearTies() > 0)
+            html.fact("float32 decisions within rounding distance: " + fragile.reluNearZero() + " ReLU inputs near zero, "
+                    + fragile.poolNearTies() + " max-pool near ties (see the .json files; --dtype float64 settles them)");
         try (Outputs o = new Outputs(out.out)) {
             for (Map.Entry<String, Attribution> e : results.entrySet()) {
-                stage(o, e.getKey(), e.getValue(), in, net, cm);
+                stage(o, e.getKey(), e.getValue(), in, net, cm, e.getKey().equals("occlusion") ? null : fragile);
                 Attribution a = e.getValue();
                 html.panel(e.getKey(), CAPTIONS.get(e.getKey()), a.gradientImage() == null
                         ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))

@@ -4,12 +4,14 @@ import io.pixelgrad.cli.PixelgradCommand;
 import io.pixelgrad.cli.UserException;
 import io.pixelgrad.cli.VersionProvider;
 import io.pixelgrad.cli.options.ClassOption;
+import io.pixelgrad.cli.options.DtypeOption;
 import io.pixelgrad.cli.options.ImageOption;
 import io.pixelgrad.cli.options.LayerOption;
 import io.pixelgrad.cli.options.ModelOption;
 import io.pixelgrad.cli.options.OutOption;
 import io.pixelgrad.cli.options.WeightsOption;
 import io.pixelgrad.vis.Attribution;
+import io.pixelgrad.vis.FragileDecisions;
 import io.pixelgrad.vis.Passes;
 import io.pixelgrad.vis.Target;
 import io.pixelgrad.vis.render.Colormap;
@@ -21,6 +23,7 @@ import io.pixelgrad.zoo.images.Preprocessing;
 import io.pixelgrad.zoo.images.RgbImage;
 import io.pixelgrad.zoo.labels.ImageNetLabels;
 import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +59,9 @@ public abstract class ExplainCommand extends PixelgradCommand {
     /** --out. */
     @Mixin
     protected OutOption out;
+    /** --dtype. */
+    @Mixin
+    protected DtypeOption dtype;
 
     /** --colormap. */
     @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
@@ -91,7 +97,7 @@ public abstract class ExplainCommand extends PixelgradCommand {
 
     /** Loads one image as the model's input, plus the picture (resized and cropped like the input) for overlays. */
     protected Input loadInput(Classifier net) throws Exception {
-        INDArray x = image.load(net);
+        INDArray x = image.load(net, err());
         if (x.size(0) != 1)
             throw new UserException("image " + image.image + " holds " + x.size(0) + " images; explain one at a time");
         int h = (int) x.size(2), w = (int) x.size(3);
@@ -107,15 +113,29 @@ public abstract class ExplainCommand extends PixelgradCommand {
         return new Input(x, pic);
     }
 
-    /** Stages the three files of one attribution (plus the low-res map of Grad-CAM and CAM). */
-    protected void stage(Outputs o, String m, Attribution a, Input in, Classifier net, Colormap cm) throws Exception {
+    /**
+     * The decisions of the image's forward pass that float32 rounding could flip, for the JSON of a gradient method;
+     * null in float64 runs, where no decision is that close at the scale that matters.
+     */
+    protected FragileDecisions.Result fragileDecisions(Classifier net, Input in) {
+        return dtype.dataType == DataType.FLOAT ? FragileDecisions.of(net, in.x()) : null;
+    }
+
+    /**
+     * Stages the three files of one attribution (plus the low-res map of Grad-CAM and CAM); fragile may be null (no
+     * backward pass, or a float64 run).
+     */
+    protected void stage(Outputs o, String m, Attribution a, Input in, Classifier net, Colormap cm,
+                         FragileDecisions.Result fragile) throws Exception {
         o.npy(m + ".npy", a.rawArray());
         if (a.lowResArray() != null) o.npy(m + "_lowres.npy", a.lowResArray());
         BufferedImage g = a.gradientImage();
         BufferedImage panel = g == null ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))
                 : Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm), g);
         o.png(m + ".png", panel);
-        o.json(m + ".json", describe(m, a, net));
+        Map<String, Object> d = describe(m, a, net);
+        if (fragile != null) d.put("fragile_decisions", fragile.describe());
+        o.json(m + ".json", d);
     }
 
     /** The JSON description: enough to reproduce the result. */
@@ -125,6 +145,7 @@ public abstract class ExplainCommand extends PixelgradCommand {
         d.put("pixelgrad_version", VersionProvider.version());
         d.put("model", net.architecture());
         d.put("classes", net.numClasses());
+        d.put("dtype", dtype.label());
         d.put("weights", weights.weights.toString());
         d.put("weights_sha256", Outputs.sha256(weights.weights));
         d.put("image", image.image.toString());
@@ -136,10 +157,15 @@ public abstract class ExplainCommand extends PixelgradCommand {
             d.put("class", c);
         }
         d.put("layer", a.layer());
-        d.put("input_shape", new long[]{1, 3, a.imageHeight(), a.imageWidth()});
+        d.put("input_shape", new long[]{1, a.shape().length == 3 ? a.shape()[0] : 3, a.imageHeight(), a.imageWidth()});
         d.put("raw_shape", a.shape());
         d.put("parameters", a.parameters());
         return d;
+    }
+
+    /** Loads the model of --model and --weights in the --dtype type. */
+    protected Classifier loadModel() throws Exception {
+        return loadModel(model, weights, dtype.dataType);
     }
 
     /** ImageNet's name for 1000-class models, else "class N". */

@@ -3,6 +3,7 @@ package io.pixelgrad.cli.explain;
 import io.pixelgrad.cli.PixelgradCommand;
 import io.pixelgrad.cli.UserException;
 import io.pixelgrad.cli.VersionProvider;
+import io.pixelgrad.cli.options.DtypeOption;
 import io.pixelgrad.cli.options.LayerOption;
 import io.pixelgrad.cli.options.ModelOption;
 import io.pixelgrad.cli.options.OutOption;
@@ -34,6 +35,8 @@ public final class FiltersCommand extends PixelgradCommand {
     LayerOption layer;
     @Mixin
     OutOption out;
+    @Mixin
+    DtypeOption dtype;
 
     @Option(names = "--max-inputs", paramLabel = "N", defaultValue = "16",
             description = "Deeper layers: at most this many input channels per filter row (default: ${DEFAULT-VALUE}).")
@@ -43,7 +46,7 @@ public final class FiltersCommand extends PixelgradCommand {
     protected int run() throws Exception {
         if (!out.given()) throw new UserException("--out DIR is required: where filters writes its files");
         if (maxInputs < 1) throw new UserException("--max-inputs must be at least 1, not " + maxInputs);
-        Classifier net = loadModel(model, weights);
+        Classifier net = loadModel(model, weights, dtype.dataType);
         String name = layer.given() ? layer.layer : Filters.firstConv(net);
         if (layer.given()) layer.resolve(net);
         Filters f = Filters.of(net, name);
@@ -53,13 +56,14 @@ public final class FiltersCommand extends PixelgradCommand {
         d.put("method", "filters");
         d.put("pixelgrad_version", VersionProvider.version());
         d.put("model", net.architecture());
+        d.put("dtype", dtype.label());
         d.put("weights", weights.weights.toString());
         d.put("weights_sha256", Outputs.sha256(weights.weights));
         d.put("layer", name);
         d.put("shape", s);
         d.put("smoothness", score);
         try (Outputs o = new Outputs(out.out)) {
-            o.npy("filters.npy", Passes.array(f.weights().clone(), s[0], s[1], s[2], s[3]));
+            o.npy("filters.npy", f.array());
             o.png("filters.png", f.render(maxInputs));
             o.json("filters.json", d);
             o.commit().forEach(p -> err().println("wrote " + p));

@@ -23,7 +23,7 @@ public final class TraceCommand extends ExplainCommand {
 
     @Override
     protected int run() throws Exception {
-        Classifier net = loadModel(model, weights);
+        Classifier net = loadModel();
         Input in = loadInput(net);
         GradientTrace.Result t = new GradientTrace(net).trace(in.x(), classTarget(net));
         String table = t.table();
@@ -35,20 +35,24 @@ public final class TraceCommand extends ExplainCommand {
                 row.put("module", r.description());
                 row.put("norm", finite(r.norm()));
                 row.put("passing", finite(r.passing()));
+                if (r.fragile() >= 0)
+                    row.put(r.description().startsWith("ReLU") ? "inputs_near_zero" : "windows_near_tie", r.fragile());
                 rows.add(row);
             }
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("method", "trace");
             d.put("pixelgrad_version", VersionProvider.version());
             d.put("model", net.architecture());
+            d.put("dtype", dtype.label());
             d.put("weights", weights.weights.toString());
             d.put("weights_sha256", Outputs.sha256(weights.weights));
             d.put("image", image.image.toString());
             d.put("class", Map.of("index", t.targetClass(), "name", className(net, t.targetClass())));
             d.put("rules", List.of("standard", "guided", "deconvnet"));
             d.put("rows", rows);
+            d.put("fragile_decisions", t.fragile().describe());
             try (Outputs o = new Outputs(out.out)) {
-                o.npy("trace.npy", Passes.array(t.raw(), t.rows().size(), 6));
+                o.npy("trace.npy", Passes.array(t.raw(), dtype.dataType, t.rows().size(), 6));
                 o.text("trace.txt", table);
                 o.json("trace.json", d);
                 report(o.commit());

@@ -31,7 +31,25 @@ public final class ImageOption {
             description = "Side of the centre crop after resizing. Default: 227 for caffe_alexnet, 224 otherwise.")
     public int crop;
 
-    /** The network input for the model: preprocessed image, or the .npy tensor unchanged. */
+    /**
+     * The network input for the model in the model's data type: the preprocessed image, or the .npy tensor. A float64
+     * .npy given to a float32 model is rounded, with a one-line note on warnings; float32 widens to float64 exactly.
+     */
+    public INDArray load(Classifier model, java.io.PrintWriter warnings) throws ImageInputException {
+        INDArray x = load(model);
+        org.nd4j.linalg.api.buffer.DataType type = model.dataType();
+        if (x.dataType() == type) return x;
+        if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE && type == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            warnings.println("note: " + image + " holds float64 values; rounding them to float32 for this run"
+                    + " (use --dtype float64 to keep them)");
+            warnings.flush();
+        }
+        INDArray cast = x.castTo(type);
+        io.pixelgrad.engine.Arrays.release(x);
+        return cast;
+    }
+
+    /** The network input for the model: preprocessed image (float32), or the .npy tensor unchanged. */
     public INDArray load(Classifier model) throws ImageInputException {
         boolean caffe = model.architecture().startsWith("caffe_");
         Normalization n = normalize == null ? (caffe ? Normalization.CAFFE : Normalization.TORCHVISION) : Normalization.of(normalize);

@@ -13,6 +13,7 @@ import io.pixelgrad.zoo.weights.WeightsReaders;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,18 +91,37 @@ public final class ModelLoader {
 
     /** Like {@link #load(String, Path)}, reporting progress as tensors are copied in. */
     public static Classifier load(String model, Path weights, Listener listener) throws WeightsFormatException {
+        return load(model, weights, DataType.FLOAT, listener);
+    }
+
+    /**
+     * Loads a model that computes in the given type: FLOAT (float32, the default) or DOUBLE (float64, for exact
+     * references). Stored float16, bfloat16 and float32 values widen to float64 exactly.
+     */
+    public static Classifier load(String model, Path weights, DataType dataType) throws WeightsFormatException {
+        return load(model, weights, dataType, (done, total) -> { });
+    }
+
+    /** Like {@link #load(String, Path, DataType)}, reporting progress as tensors are copied in. */
+    public static Classifier load(String model, Path weights, DataType dataType, Listener listener) throws WeightsFormatException {
         try (StateDict sd = read(weights)) {
-            return load(model, sd, listener);
+            return load(model, sd, dataType, listener);
         }
     }
 
     /** Loads a model from an already read state_dict (see {@link #load(String, Path)}). */
     public static Classifier load(String model, StateDict sd) throws WeightsFormatException {
-        return load(model, sd, (done, total) -> { });
+        return load(model, sd, DataType.FLOAT, (done, total) -> { });
     }
 
     /** Loads a model from an already read state_dict, reporting progress. */
     public static Classifier load(String model, StateDict sd, Listener listener) throws WeightsFormatException {
+        return load(model, sd, DataType.FLOAT, listener);
+    }
+
+    /** Loads a model computing in the given type (FLOAT or DOUBLE) from an already read state_dict, reporting progress. */
+    public static Classifier load(String model, StateDict sd, DataType dataType, Listener listener) throws WeightsFormatException {
+        checkDataType(dataType);
         ArchitectureMatch m = AUTO.equalsIgnoreCase(model.strip()) ? recognize(sd) : named(model, sd);
         if (m.name() == null) throw new WeightsFormatException(m.problems().get(0));
         if (!m.problems().isEmpty()) throw mismatch(m, m.problems(), sd);
@@ -111,8 +131,26 @@ public final class ModelLoader {
             release(c);
             throw mismatch(m, problems, sd);
         }
+        if (dataType != DataType.FLOAT) convert(c, dataType);
         fill(c, sd, listener);
         return c;
+    }
+
+    /** The data types a model can compute in: FLOAT (float32) and DOUBLE (float64). */
+    public static void checkDataType(DataType dataType) {
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE)
+            throw new IllegalArgumentException("models compute in float32 or float64, not " + dataType);
+    }
+
+    /** Converts a freshly built model's arrays to another type, freeing the old ones at once. */
+    private static void convert(Classifier c, DataType dataType) {
+        List<INDArray> old = new ArrayList<>();
+        c.parameters().values().forEach(p -> old.add(p.value()));
+        c.buffers().values().forEach(b -> {
+            if (b.dataType().isFPType()) old.add(b);
+        });
+        c.toDataType(dataType);
+        for (INDArray a : old) io.pixelgrad.engine.Arrays.release(a);
     }
 
     private static WeightsFormatException mismatch(ArchitectureMatch m, List<String> problems, StateDict sd) {
@@ -285,7 +323,7 @@ public final class ModelLoader {
         return "";
     }
 
-    /** Copies every tensor of the state_dict into the model's own arrays (float32, converted from the file's dtype). */
+    /** Copies every tensor of the state_dict into the model's own arrays (float32 or float64, converted from the file's dtype). */
     private static void fill(Classifier c, StateDict sd, Listener listener) throws WeightsFormatException {
         Map<String, INDArray> targets = new LinkedHashMap<>();
         c.parameters().forEach((k, p) -> targets.put(k, p.value()));
@@ -297,12 +335,18 @@ public final class ModelLoader {
         for (Map.Entry<String, INDArray> e : targets.entrySet()) {
             INDArray dst = e.getValue();
             WeightTensor src = sd.require(e.getKey());
-            if (dst.dataType() != DataType.FLOAT || dst.ordering() != 'c' || dst.offset() != 0 || dst.isView()
-                    || dst.length() != src.numel())
-                throw new IllegalStateException("model array " + e.getKey() + " is not a plain float32 array");
-            FloatBuffer fb = dst.data().asNioFloat();
-            fb.clear();
-            src.copyTo(fb);
+            boolean plain = dst.ordering() == 'c' && dst.offset() == 0 && !dst.isView() && dst.length() == src.numel();
+            if (plain && dst.dataType() == DataType.FLOAT) {
+                FloatBuffer fb = dst.data().asNioFloat();
+                fb.clear();
+                src.copyTo(fb);
+            } else if (plain && dst.dataType() == DataType.DOUBLE) {
+                DoubleBuffer db = dst.data().asNioDouble();
+                db.clear();
+                src.copyTo(db);
+            } else {
+                throw new IllegalStateException("model array " + e.getKey() + " is not a plain float32 or float64 array");
+            }
             done += dst.length();
             listener.loaded(done, total);
         }

@@ -2,6 +2,7 @@ package io.pixelgrad.zoo.weights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -156,15 +157,55 @@ public final class WeightTensor {
         if (dst.remaining() < numel) {
             throw new java.nio.BufferOverflowException();
         }
+        forEachRun((start, count) -> {
+            if (dtype == WeightDType.F32) {
+                dst.put(bytes(start, count).asFloatBuffer());
+                return;
+            }
+            for (long i = 0; i < count; i++) {
+                dst.put((float) element(start + i));
+            }
+        });
+    }
+
+    /**
+     * Writes the values as float64 in row-major order at the buffer's position (advancing it). Every stored dtype
+     * widens exactly (float16, bfloat16 and float32 values are all representable in float64; float64 is copied).
+     *
+     * @throws java.nio.BufferOverflowException if fewer than {@link #numel()} doubles remain in {@code dst}
+     */
+    public void copyTo(DoubleBuffer dst) {
+        if (dst.remaining() < numel) {
+            throw new java.nio.BufferOverflowException();
+        }
+        forEachRun((start, count) -> {
+            if (dtype == WeightDType.F64) {
+                dst.put(bytes(start, count).asDoubleBuffer());
+                return;
+            }
+            for (long i = 0; i < count; i++) {
+                dst.put(element(start + i));
+            }
+        });
+    }
+
+    /** A run of consecutive storage elements, in row-major order of the tensor. */
+    @FunctionalInterface
+    private interface RunVisitor {
+        void run(long start, long count);
+    }
+
+    /** Visits the storage in row-major order of the tensor, as runs of consecutive elements. */
+    private void forEachRun(RunVisitor visitor) {
         if (numel == 0) {
             return;
         }
         int rank = shape.length;
         if (isContiguous()) {
-            copyRun(dst, offset, numel);
+            visitor.run(offset, numel);
             return;
         }
-        // Walk the index space in row-major order; the innermost dimension is copied one run at a time.
+        // Walk the index space in row-major order; the innermost dimension is one run when its stride is 1.
         long[] idx = new long[rank];
         long inner = rank == 0 ? 1 : shape[rank - 1];
         long innerStride = rank == 0 ? 1 : strides[rank - 1];
@@ -175,10 +216,10 @@ public final class WeightTensor {
                 base += idx[i] * strides[i];
             }
             if (innerStride == 1) {
-                copyRun(dst, base, inner);
+                visitor.run(base, inner);
             } else {
                 for (long j = 0; j < inner; j++) {
-                    dst.put(element(base + j * innerStride));
+                    visitor.run(base + j * innerStride, 1);
                 }
             }
             done += inner;
@@ -201,26 +242,22 @@ public final class WeightTensor {
         return true;
     }
 
-    private void copyRun(FloatBuffer dst, long start, long count) {
+    /** The bytes of count elements from storage element start, little-endian. */
+    private ByteBuffer bytes(long start, long count) {
         int pos = Math.toIntExact(start * dtype.size());
-        if (dtype == WeightDType.F32) {
-            ByteBuffer b = storage.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            b.position(pos).limit(Math.toIntExact(pos + count * 4));
-            dst.put(b.asFloatBuffer());
-            return;
-        }
-        for (long i = 0; i < count; i++) {
-            dst.put(element(start + i));
-        }
+        ByteBuffer b = storage.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        b.position(pos).limit(Math.toIntExact(pos + count * dtype.size()));
+        return b.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private float element(long index) {
+    /** One element, exactly, as a double (every stored dtype fits). */
+    private double element(long index) {
         int pos = Math.toIntExact(index * dtype.size());
         switch (dtype) {
             case F32:
                 return storage.getFloat(pos);
             case F64:
-                return (float) storage.getDouble(pos);
+                return storage.getDouble(pos);
             case F16:
                 return Half.toFloat(storage.getShort(pos));
             case BF16:
