@@ -11,6 +11,9 @@ generator per case, seeded from the case name) and torch runs on 2 threads, so a
 Java tests need no Python at all, only the committed files.
 
 Layout: reference/<group>/<case>/manifest.json plus one .npy per array (float32 unless the manifest says otherwise).
+Every case is also computed in float64 from the same values (weights, inputs and upstream gradients widened
+exactly): its outputs are the arrays under keys "f64/<key>" (files f64_<key>.npy), what `--dtype float64` must match
+to about 1e-12.
   manifest.json: {"name", "group", "op", "params", "inputs": [names in call order], "grads": [names that have
                   grad_<name>.npy], "arrays": {name: {"file", "shape", "dtype"}}, ...}
   layers:   <input names>.npy, y.npy (forward), grad_y.npy (random upstream gradient), grad_<input>.npy.
@@ -20,6 +23,7 @@ Layout: reference/<group>/<case>/manifest.json plus one .npy per array (float32 
 ReLU rules are done the PyTorch way: STANDARD is plain autograd; GUIDED and DECONVNET put a full backward hook on
 every (non-inplace) nn.ReLU that returns clamp(grad_input, min=0) and clamp(grad_output, min=0) respectively.
 """
+import copy
 import json
 import shutil
 import zlib
@@ -58,14 +62,20 @@ class Case:
         self.dir.mkdir(parents=True, exist_ok=False)
         self.manifest = {"name": name, "group": group, "op": op, "params": params or {}, "arrays": {}}
 
-    def save(self, key, array, file=None):
-        """Saves array under key, in file (default <key>.npy)."""
+    def save(self, key, array, file=None, keep64=False):
+        """Saves array under key, in file (default <key>.npy); float64 is narrowed unless keep64."""
         a = np.require(array, requirements="C")   # unlike ascontiguousarray, keeps 0-d arrays 0-d
-        if a.dtype == np.float64:
+        if a.dtype == np.float64 and not keep64:
             a = a.astype(np.float32)
         file = file or key + ".npy"
         np.save(self.dir / file, a)
         self._register(key, a, file)
+
+    def save64(self, key, array):
+        """Saves a float64 output under "f64/<key>" in f64_<key>.npy."""
+        a = np.asarray(array)
+        assert a.dtype == np.float64, f"{key}: expected float64, got {a.dtype}"
+        self.save("f64/" + key, a, file="f64_" + key.replace("/", "_") + ".npy", keep64=True)
 
     def link(self, key, array, file):
         """Registers key as an array already saved in file (relative to this case's directory)."""
@@ -105,6 +115,14 @@ def layer(name, op, params, inputs, fn, grads=None, upstream_scale=1.0):
     c.save("grad_y", gy)
     for k in grads:
         c.save("grad_" + k, tensors[k].grad.numpy())
+    # the same computation in float64, from the same (widened) values
+    tensors64 = {k: torch.tensor(v.astype(np.float64), requires_grad=k in grads) for k, v in inputs.items()}
+    y64 = fn(**tensors64)
+    assert y64.dtype == torch.float64, name
+    y64.backward(torch.from_numpy(gy.astype(np.float64)))
+    c.save64("y", y64.detach().numpy())
+    for k in grads:
+        c.save64("grad_" + k, tensors64[k].grad.numpy())
     c.close()
 
 
@@ -150,7 +168,13 @@ def relu_rules_case(name, x):
         y = relu(xt)
         y.backward(torch.from_numpy(gy))
         c.save("grad_x_" + rule, xt.grad.numpy())
+        relu64 = nn.ReLU(inplace=False)
+        hook(relu64, rule)
+        xt64 = torch.tensor(x.astype(np.float64), requires_grad=True)
+        relu64(xt64).backward(torch.from_numpy(gy.astype(np.float64)))
+        c.save64("grad_x_" + rule, xt64.grad.numpy())
     c.save("y", np.maximum(x, 0))
+    c.save64("y", np.maximum(x.astype(np.float64), 0))
     c.save("grad_y", gy)
     c.close()
 
@@ -217,7 +241,8 @@ def make_layers():
     mean, var = randn(r, 3), (np.abs(randn(r, 3)) + 0.5).astype(np.float32)
     layer("batchnorm_eval", "batchNorm", {"eps": 1e-5, "running_mean": "running_mean", "running_var": "running_var"},
           {"x": randn(r, 2, 3, 5, 4), "w": randn(r, 3), "b": randn(r, 3)},
-          lambda x, w, b: F.batch_norm(x, torch.from_numpy(mean), torch.from_numpy(var), w, b, training=False, eps=1e-5))
+          lambda x, w, b: F.batch_norm(x, torch.from_numpy(mean).to(x.dtype), torch.from_numpy(var).to(x.dtype), w, b,
+                                       training=False, eps=1e-5))
     _add_arrays("batchnorm_eval", running_mean=mean, running_var=var)
     for name, shape, size, alpha, beta, k, scale in [
             ("lrn_caffe_5", (2, 7, 4, 3), 5, 1e-4, 0.75, 1.0, 30.0),   # Caffe AlexNet's; scaled so it matters
@@ -404,7 +429,7 @@ def check_margins(model, x, name):
     return problems
 
 
-def network(name, model, reference_model, x, classes, layer, weights_from=None):
+def network(name, model, reference_model, x, classes, layer, weights_from=None, min_nonzero=0.2):
     """Saves the state_dict, the logits, and per rule the input gradient and the activation/gradient at layer.
 
     The manifest names the pixelgrad architecture (torchvision's name, e.g. "vgg16_bn") and the width divisor, so
@@ -432,27 +457,29 @@ def network(name, model, reference_model, x, classes, layer, weights_from=None):
         seed[i, cls] = 1.0
     c.save("seed", seed)
 
-    captured = {}
-    target = dict(model.named_modules())[layer]
-    for rule in RULES:
-        handles = [m.register_full_backward_hook(_rule_hook(rule)) for m in model.modules()
-                   if isinstance(m, nn.ReLU) and rule != "standard"]
-        handles.append(target.register_forward_hook(lambda m, i, o: captured.update(act=o)))
-        xt = torch.tensor(x, requires_grad=True)
-        logits = model(xt)
-        captured["act"].register_hook(lambda g: captured.update(grad=g.clone()))
-        logits.backward(torch.from_numpy(seed))
-        for h in handles:
-            h.remove()
-        if rule == "standard":
-            c.save("logits", logits.detach().numpy())
-            c.save("act_layer", captured["act"].detach().numpy())
-        gx = xt.grad.numpy()
-        nonzero = float((gx != 0).mean())
-        if nonzero < 0.2:
-            raise SystemExit(f"{name}/{rule}: only {nonzero:.0%} of the input gradient is non-zero; change the seed")
-        c.save("grad_x_" + rule, gx)
-        c.save("grad_at_layer_" + rule, captured["grad"].numpy())
+    model64 = copy.deepcopy(model).double()
+    for m, x_in, save in ((model, x, c.save), (model64, x.astype(np.float64), c.save64)):
+        captured = {}
+        target = dict(m.named_modules())[layer]
+        for rule in RULES:
+            handles = [r.register_full_backward_hook(_rule_hook(rule)) for r in m.modules()
+                       if isinstance(r, nn.ReLU) and rule != "standard"]
+            handles.append(target.register_forward_hook(lambda mod, i, o: captured.update(act=o)))
+            xt = torch.tensor(x_in, requires_grad=True)
+            logits = m(xt)
+            captured["act"].register_hook(lambda g: captured.update(grad=g.clone()))
+            logits.backward(torch.from_numpy(seed.astype(x_in.dtype)))
+            for h in handles:
+                h.remove()
+            if rule == "standard":
+                save("logits", logits.detach().numpy())
+                save("act_layer", captured["act"].detach().numpy())
+            gx = xt.grad.numpy()
+            nonzero = float((gx != 0).mean())
+            if nonzero < min_nonzero:
+                raise SystemExit(f"{name}/{rule}: only {nonzero:.0%} of the input gradient is non-zero; change the seed")
+            save("grad_x_" + rule, gx)
+            save("grad_at_layer_" + rule, captured["grad"].numpy())
     c.close()
     return {k: (name, v.numpy()) for k, v in model.state_dict().items()}
 
@@ -463,7 +490,41 @@ def _rule_hook(rule):
     return lambda m, gin, gout: (torch.clamp(gout[0], min=0),)
 
 
-def seeded(name, build, input_shape, classifier_from=None):
+def mostly_negative(model, x, fraction=0.7):
+    """Sets each conv's biases so that about `fraction` of its outputs on x are negative, halfway between two
+    neighbouring values (so no ReLU input sits at exactly 0)."""
+    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        for conv in convs:
+            out = {}
+            h = conv.register_forward_hook(lambda m, i, o: out.update(y=o))
+            model(torch.from_numpy(x))
+            h.remove()
+            y = out["y"] - conv.bias[None, :, None, None]
+            for ch in range(y.shape[1]):
+                v = torch.sort(y[:, ch].flatten()).values
+                k = int(fraction * len(v))
+                conv.bias[ch] = -(v[k - 1] + v[k]) / 2
+
+
+def count_zero_windows(model, x):
+    """Per max-pool layer, windows whose inputs are all exactly zero."""
+    counts = {}
+    names = {m: n for n, m in model.named_modules()}
+
+    def check(m, inp, out):
+        win = F.unfold(inp[0].reshape(-1, 1, *inp[0].shape[2:]), m.kernel_size, stride=m.stride)
+        counts[names[m]] = int((win.abs().amax(dim=1) == 0).sum())
+
+    hooks = [m.register_forward_hook(check) for m in model.modules() if isinstance(m, nn.MaxPool2d)]
+    with torch.no_grad():
+        model(torch.from_numpy(x))
+    for h in hooks:
+        h.remove()
+    return counts
+
+
+def seeded(name, build, input_shape, classifier_from=None, prepare=None):
     """Model and input from the first seed "<name>", "<name>#1", ... whose ReLU and max-pool decisions all keep
     MARGIN (deterministic: the same attempt wins on every run). classifier_from: a model whose classifier weights
     are copied (so their files are shared, not committed twice). Returns (model, x)."""
@@ -475,6 +536,8 @@ def seeded(name, build, input_shape, classifier_from=None):
         if classifier_from is not None:
             model.classifier.load_state_dict(classifier_from.classifier.state_dict())
         x = randn(r, *input_shape)
+        if prepare is not None:
+            prepare(model, x)
         if not check_margins(model, torch.from_numpy(x), seed_name):
             return model, x
     raise SystemExit(f"{name}: no seed keeps the decision margins")
@@ -497,6 +560,14 @@ def make_networks():
     else:
         raise SystemExit("vgg16_32_batch2: no seed keeps the decision margins")
     network("vgg16_32_batch2", plain, tvm.vgg16(num_classes=10), x2, [1, 8], "features.29", weights_from=shared)
+
+    # AlexNet/16 with exact ties: conv biases set so that most ReLU inputs are negative, so that many overlapping
+    # 3x3 max-pool windows hold only zeros. Their switch is the first index in row-major order (PyTorch's rule), and
+    # under the deconvnet rule (which ignores the ReLU's mask) the gradient flows through those windows.
+    model, x = seeded("alexnet_16_ties", lambda: alexnet(10, 16), (1, 3, 95, 95), prepare=mostly_negative)
+    zero_windows = count_zero_windows(model, x)
+    assert zero_windows["features.2"] >= 10 and zero_windows["features.5"] >= 10, zero_windows
+    network("alexnet_16_ties", model, tvm.alexnet(num_classes=10), x, [4], "features.11", min_nonzero=0.05)
 
     # VGG16_bn/32 at 48x48 (a 1x1 map again), batch norm with non-trivial statistics; its classifier keys are the
     # plain VGG16's, so it reuses those weights and their files.

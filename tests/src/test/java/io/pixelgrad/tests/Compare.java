@@ -1,6 +1,7 @@
 package io.pixelgrad.tests;
 
 import io.pixelgrad.engine.Kernels;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Locale;
@@ -34,6 +35,10 @@ final class Compare {
     static final double NETWORK_ELEMENT_TOLERANCE = 1e-3;
     /** The floor, as a fraction of the array's largest magnitude. */
     static final double FLOOR = 1e-3;
+    /** Bound on the array-relative error in float64: the 1e-12 (measured errors are around 1e-16 to 1e-15). */
+    static final double ARRAY_TOLERANCE_64 = 1e-12;
+    /** Bound on the element-relative error in float64 (the float32 reasoning above, with float64 rounding). */
+    static final double ELEMENT_TOLERANCE_64 = 1e-10;
 
     private static final Map<String, Worst> WORST = new TreeMap<>();
 
@@ -77,13 +82,31 @@ final class Compare {
     /** As {@link #assertClose(String, String, INDArray, INDArray, long[])} with another element-relative bound. */
     static Errors assertClose(String group, String what, INDArray actual, INDArray expected, long[] expectedShape,
                               double elementTolerance) {
+        return assertClose(group, what, actual, expected, expectedShape, ARRAY_TOLERANCE, elementTolerance);
+    }
+
+    /**
+     * As above with both bounds given; a float64 actual array is held to the float64 bounds and must come with a
+     * float64 reference (so a float32 path cannot pass for a float64 one).
+     */
+    static Errors assertClose(String group, String what, INDArray actual, INDArray expected, long[] expectedShape,
+                              double arrayTolerance, double elementTolerance) {
         assertArrayEquals(expectedShape, actual.shape(), what + ": shape");
+        assertEquals(expected.dataType(), actual.dataType(), what + ": data type");
         Errors e = errors(actual, expected);
         record(group, what, e);
-        assertTrue(e.array() <= ARRAY_TOLERANCE && e.element() <= elementTolerance, String.format(Locale.ROOT,
+        assertTrue(e.array() <= arrayTolerance && e.element() <= elementTolerance, String.format(Locale.ROOT,
                 "%s differs from PyTorch: max|a-b|/max|b| = %.3g (bound %.0g), per element %.3g (bound %.0g, floor %.0g*max|b|)",
-                what, e.array(), ARRAY_TOLERANCE, e.element(), elementTolerance, FLOOR));
+                what, e.array(), arrayTolerance, e.element(), elementTolerance, FLOOR));
         return e;
+    }
+
+    /** assertClose with the bounds of the actual array's data type (float32: these defaults; float64: the *_64 ones). */
+    static Errors assertCloseIn(DataType type, String group, String what, INDArray actual, INDArray expected,
+                                long[] expectedShape, double float32ElementTolerance) {
+        return type == DataType.DOUBLE
+                ? assertClose(group + " f64", what, actual, expected, expectedShape, ARRAY_TOLERANCE_64, ELEMENT_TOLERANCE_64)
+                : assertClose(group, what, actual, expected, expectedShape, ARRAY_TOLERANCE, float32ElementTolerance);
     }
 
     private static synchronized void record(String group, String what, Errors e) {

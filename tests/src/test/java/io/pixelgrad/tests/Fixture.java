@@ -3,6 +3,7 @@ package io.pixelgrad.tests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pixelgrad.engine.Npy;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -116,6 +117,28 @@ final class Fixture {
         long[] shape = new long[s.size()];
         for (int i = 0; i < shape.length; i++) shape[i] = s.get(i).asLong();
         return shape;
+    }
+
+    /**
+     * Reads an array for a run in the given data type: the float64 reference output "f64/key" for DOUBLE, the plain
+     * one for FLOAT.
+     */
+    INDArray output(String key, DataType type) {
+        return array(type == DataType.DOUBLE ? "f64/" + key : key);
+    }
+
+    /** The shape of an output (the same in both data types). */
+    long[] outputShape(String key) {
+        return shape(key);
+    }
+
+    /** Reads an input array in the given data type (float32 values widen to float64 exactly). */
+    INDArray input(String key, DataType type) {
+        INDArray a = array(key);
+        if (a.dataType() == type) return a;
+        INDArray cast = a.castTo(type);
+        a.close();
+        return cast;
     }
 
     /** Reads an array (a new one each call). */
