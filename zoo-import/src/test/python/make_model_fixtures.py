@@ -12,6 +12,7 @@ when they are present. Needs Debian's torch 1.13 and torchvision 0.14; the image
 input is make_image_fixtures.py's preprocessed photo).
 """
 import argparse
+import copy
 import collections
 import json
 import os
@@ -182,6 +183,12 @@ def logits(model, x):
         return model(torch.from_numpy(x)).numpy().astype("<f4")
 
 
+def logits64(model, x):
+    """The logits in float64: the same weights and input widened exactly (what --dtype float64 must reproduce)."""
+    with torch.no_grad():
+        return copy.deepcopy(model).double()(torch.from_numpy(x.astype(np.float64))).numpy().astype("<f8")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fullsize", action="store_true", help="also write full-size AlexNet and VGG16 into tests/fullsize/")
@@ -207,10 +214,13 @@ def main():
         save_all_formats(model, os.path.join(OUT, stem), torch.from_numpy(photo), formats)
         np.save(os.path.join(OUT, stem + "_logits_224.npy"), logits(model, photo))
         np.save(os.path.join(OUT, stem + "_logits_96x2.npy"), logits(model, batch96))
+        np.save(os.path.join(OUT, stem + "_logits_224_f64.npy"), logits64(model, photo))
+        np.save(os.path.join(OUT, stem + "_logits_96x2_f64.npy"), logits64(model, batch96))
 
     caffe = randomize(caffe_alexnet(10, 16), 2000)
     save_caffe_zoo_onnx(caffe, os.path.join(OUT, "caffe_alexnet16_zoo.onnx"))
     np.save(os.path.join(OUT, "caffe_alexnet16_logits_227.npy"), logits(caffe, input227))
+    np.save(os.path.join(OUT, "caffe_alexnet16_logits_227_f64.npy"), logits64(caffe, input227))
 
     if args.fullsize:
         os.makedirs(FULLSIZE, exist_ok=True)
@@ -219,6 +229,7 @@ def main():
             save_all_formats(model, os.path.join(FULLSIZE, stem), torch.from_numpy(photo),
                              ["zip", "legacy", "safetensors", "onnx"])
             np.save(os.path.join(FULLSIZE, stem + "_logits_224.npy"), logits(model, photo))
+            np.save(os.path.join(FULLSIZE, stem + "_logits_224_f64.npy"), logits64(model, photo))
             del model
 
 

@@ -52,13 +52,15 @@ def tiny_state_dict():
 
 
 def expected_json(sd, path):
-    """Each float tensor's shape, source dtype and float32 values in row-major order, exactly as PyTorch holds them."""
+    """Each float tensor's shape, source dtype and float32 values in row-major order, exactly as PyTorch holds them,
+    and its float64 values (the stored values widened exactly; float64 tensors as stored)."""
     out = collections.OrderedDict()
     for k, v in sd.items():
         if v.dtype not in DTYPE_NAMES:
             continue
         vals = v.detach().to(torch.float32).contiguous().reshape(-1).tolist()
-        out[k] = {"shape": list(v.shape), "dtype": DTYPE_NAMES[v.dtype], "values": vals}
+        vals64 = v.detach().to(torch.float64).contiguous().reshape(-1).tolist()
+        out[k] = {"shape": list(v.shape), "dtype": DTYPE_NAMES[v.dtype], "values": vals, "values64": vals64}
     with open(path, "w") as f:
         json.dump(out, f, indent=0)
 

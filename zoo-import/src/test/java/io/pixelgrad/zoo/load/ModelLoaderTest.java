@@ -32,6 +32,8 @@ class ModelLoaderTest {
 
     /** Relative error bound on logits: max |ours - torch| / max |torch|. */
     static final double RELATIVE = 1e-5;
+    /** The same bound in float64 (measured: about 1e-15). */
+    static final double RELATIVE_64 = 1e-12;
 
     static Path resource(String name) {
         try {
@@ -79,6 +81,30 @@ class ModelLoaderTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} as {1} in float64")
+    @CsvSource({
+        "alexnet16.pth, alexnet/16, alexnet16",
+        "alexnet16_legacy.pth, alexnet/16, alexnet16",
+        "alexnet16.safetensors, alexnet/16, alexnet16",
+        "alexnet16.onnx, alexnet/16, alexnet16",
+        "vgg11_bn16.pth, vgg11_bn/16, vgg11_bn16",
+        "vgg11_bn16.onnx, vgg11_bn/16, vgg11_bn16",
+        "vgg16_16.safetensors, vgg16/16, vgg16_16",
+    })
+    void logitsMatchPyTorchInFloat64(String file, String name, String stem) throws Exception {
+        Classifier c = ModelLoader.load(name, resource("models/" + file), DataType.DOUBLE);
+        for (var p : c.parameters().values()) assertEquals(DataType.DOUBLE, p.value().dataType(), "parameters are float64");
+        INDArray photo = Npy.read(resource("images/chelsea_torchvision.npy")).castTo(DataType.DOUBLE);
+        INDArray l224 = logits(c, photo);
+        assertEquals(DataType.DOUBLE, l224.dataType());
+        double e224 = relativeError(l224, Npy.read(resource("models/" + stem + "_logits_224_f64.npy")));
+        assertTrue(e224 <= RELATIVE_64, file + " 224x224 float64: relative error " + e224);
+        INDArray batch = Npy.read(resource("models/input_96x2.npy")).castTo(DataType.DOUBLE);
+        double e96 = relativeError(logits(c, batch), Npy.read(resource("models/" + stem + "_logits_96x2_f64.npy")));
+        assertTrue(e96 <= RELATIVE_64, file + " 2x96x96 float64: relative error " + e96);
+        System.out.printf("float64 logits of %s: relative error %.2e (224), %.2e (2x96)%n", file, e224, e96);
+    }
+
     @Test
     void caffeAlexnetFromModelZooNamesMatchesPyTorch() throws Exception {
         Path weights = resource("models/caffe_alexnet16_zoo.onnx");
@@ -87,6 +113,10 @@ class ModelLoaderTest {
         double e = relativeError(logits(c, Npy.read(resource("models/input_227.npy"))),
                 Npy.read(resource("models/caffe_alexnet16_logits_227.npy")));
         assertTrue(e <= RELATIVE, "relative error " + e);
+        Classifier c64 = ModelLoader.load("auto", weights, DataType.DOUBLE);
+        double e64 = relativeError(logits(c64, Npy.read(resource("models/input_227.npy")).castTo(DataType.DOUBLE)),
+                Npy.read(resource("models/caffe_alexnet16_logits_227_f64.npy")));
+        assertTrue(e64 <= RELATIVE_64, "float64 relative error " + e64);
     }
 
     @ParameterizedTest
@@ -165,5 +195,12 @@ class ModelLoaderTest {
         double e = relativeError(logits(c, Npy.read(resource("images/chelsea_torchvision.npy"))),
                 Npy.read(dir.resolve(stem + "_logits_224.npy")));
         assertTrue(e <= RELATIVE, file + ": relative error " + e);
+        Path ref64 = dir.resolve(stem + "_logits_224_f64.npy");
+        if (Files.exists(ref64)) {
+            Classifier c64 = ModelLoader.load("auto", weights, DataType.DOUBLE);
+            double e64 = relativeError(logits(c64, Npy.read(resource("images/chelsea_torchvision.npy")).castTo(DataType.DOUBLE)),
+                    Npy.read(ref64));
+            assertTrue(e64 <= RELATIVE_64, file + ": float64 relative error " + e64);
+        }
     }
 }

@@ -16,8 +16,8 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** One tensor as PyTorch holds it. */
-    record Expected(long[] shape, WeightDType dtype, float[] values) {
+    /** One tensor as PyTorch holds it: float32 values, and float64 values (stored values widened exactly). */
+    record Expected(long[] shape, WeightDType dtype, float[] values, double[] values64) {
     }
 
     /** Path of a fixture under test resources weights/. */
@@ -50,7 +50,13 @@ final class Fixtures {
                 // JSON holds the float32 value widened to double (exact); narrowing it back is exact too.
                 values[i] = (float) v.get(i).asDouble();
             }
-            out.put(e.getKey(), new Expected(shape, WeightDType.valueOf(e.getValue().get("dtype").asText()), values));
+            JsonNode v64 = e.getValue().get("values64");
+            double[] values64 = new double[v64.size()];
+            for (int i = 0; i < values64.length; i++) {
+                // Python writes the shortest repr that parses back to the same double: exact.
+                values64[i] = v64.get(i).asDouble();
+            }
+            out.put(e.getKey(), new Expected(shape, WeightDType.valueOf(e.getValue().get("dtype").asText()), values, values64));
         }
         return out;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,15 @@ class ReadersMatchPyTorchTest {
             assertEquals(3 + got.length, direct.position());
             for (int i = 0; i < got.length; i++) {
                 assertEquals(Float.floatToIntBits(got[i]), Float.floatToIntBits(direct.get(3 + i)));
+            }
+            // The float64 path: every stored dtype widens exactly (float64 tensors keep every bit).
+            DoubleBuffer wide = ByteBuffer.allocateDirect((got.length + 2) * 8).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            wide.position(2);
+            t.copyTo(wide);
+            assertEquals(2 + got.length, wide.position());
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(Double.doubleToLongBits(x.values64()[i]), Double.doubleToLongBits(wide.get(2 + i)),
+                        e.getKey() + "[" + i + "] as float64: expected " + x.values64()[i] + " got " + wide.get(2 + i));
             }
         }
     }
