@@ -17,7 +17,7 @@ public final class ImageOption {
     @Option(names = {"-i", "--image"}, paramLabel = "FILE", required = true,
             description = {"Input image: PNG, JPEG or BMP (grey, RGB; an alpha channel is dropped), resized so the shorter"
                     + " side is 256 and centre-cropped, as torchvision does.",
-                    "A NumPy .npy file is taken as an already normalized float32 tensor [3,H,W] or [N,3,H,W] and used as is."})
+                    "A NumPy .npy file is taken as an already normalized float32 or float64 tensor [3,H,W] or [N,3,H,W] and used as is."})
     public Path image;
 
     /** The normalization preset, or null for the model's own. */

@@ -22,7 +22,10 @@ public final class ImageInput {
     private ImageInput() {
     }
 
-    /** The [N, 3, H, W] float32 input for a file; every problem is a one-line {@link ImageInputException}. */
+    /**
+     * The [N, 3, H, W] input for a file: float32 for pictures, float32 or float64 as stored for .npy tensors; every
+     * problem is a one-line {@link ImageInputException}.
+     */
     public static INDArray load(Path file, Preprocessing preprocessing) throws ImageInputException {
         if (isNpy(file)) return loadNpy(file);
         return preprocessing.apply(Images.read(file));
@@ -37,7 +40,7 @@ public final class ImageInput {
         }
     }
 
-    /** Reads a .npy tensor: float32, [3, H, W] (a batch of one is added) or [N, 3, H, W]. */
+    /** Reads a .npy tensor: float32 or float64, [3, H, W] (a batch of one is added) or [N, 3, H, W]. */
     public static INDArray loadNpy(Path file) throws ImageInputException {
         String where = "image " + file;
         INDArray a;
@@ -46,8 +49,9 @@ public final class ImageInput {
         } catch (IOException | RuntimeException e) {
             throw new ImageInputException(where + ": unreadable .npy file (" + e.getMessage() + ")", e);
         }
-        if (a.dataType() != DataType.FLOAT)
-            throw new ImageInputException(where + ": .npy input must be float32, not " + a.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        if (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)
+            throw new ImageInputException(where + ": .npy input must be float32 or float64, not "
+                    + a.dataType().name().toLowerCase(java.util.Locale.ROOT));
         long[] s = a.shape();
         if (s.length == 3 && s[0] == 3) return a.reshape('c', 1, s[0], s[1], s[2]);
         if (s.length == 4 && s[1] == 3 && s[0] >= 1) return a;
