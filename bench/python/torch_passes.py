@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch side of bench/compare: times the same passes as io.pixelgrad.bench.PassRunner.
 
-Usage: torch_passes.py NETWORK PASS [warmup] [runs]
+Usage: torch_passes.py NETWORK PASS [warmup] [runs] [float32|float64]
 PASS: forward | backward (forward + backward to the input) | guided | deconvnet, or a visualization method as
 pixelgrad computes it (docs/techniques.md): saliency | gradcam | deconv_feature | occlusion (patch 32, stride 24,
 batches of 8) | smoothgrad (16 samples) | ig (16 steps).
@@ -17,6 +17,8 @@ import time
 
 import torch
 import torchvision
+
+DTYPE = "float32"
 
 
 def build(network):
@@ -44,12 +46,18 @@ def main():
     network, pass_name = sys.argv[1], sys.argv[2]
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+    dtype = sys.argv[5] if len(sys.argv) > 5 else "float32"
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(1)
     model = build(network)
     for p in model.parameters():
         p.requires_grad_(False)
     image = (torch.rand(1, 3, 224, 224) - 0.5) * 4
+    if dtype == "float64":
+        model = model.double()
+        image = image.double()
+    global DTYPE
+    DTYPE = dtype
     relu_hooks(model, pass_name)
 
     methods = {"saliency": saliency, "gradcam": gradcam, "deconv_feature": deconv_feature,
@@ -162,7 +170,7 @@ def run(step, network, pass_name, warmup, runs):
         times.append((time.perf_counter() - t0) * 1000)
         cpu_times.append((time.process_time() - c0) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"impl": "pytorch", "network": network, "pass": pass_name,
+    print(json.dumps({"impl": "pytorch", "network": network, "pass": pass_name, "dtype": DTYPE,
                       "median_ms": round(statistics.median(times), 2), "min_ms": round(min(times), 2),
                       "cpu_ms": round(statistics.median(cpu_times), 2),
                       "peak_rss_mb": round(peak, 1), "threads": torch.get_num_threads(),

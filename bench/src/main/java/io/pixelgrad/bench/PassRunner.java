@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * Times one pass of one network: warm-up runs, then the median of timed runs, and the process's peak resident
  * memory. Prints one JSON line, which bench/compare puts beside PyTorch's numbers for the same pass.
  *
- * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs]}, PASS one of forward, backward (forward plus backward to
+ * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs] [float32|float64]}, PASS one of forward, backward (forward plus backward to
  * the input), guided, deconvnet, or a visualization method: saliency, gradcam, deconv_feature, occlusion (patch 32,
  * stride 24, batches of 8), smoothgrad (16 samples), ig (16 steps). bench/python/torch_passes.py does the same in
  * PyTorch.
@@ -52,9 +52,12 @@ public final class PassRunner {
         String network = args[0], pass = args[1];
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        String dtype = args.length > 4 ? args[4] : "float32";
+        DataType type = dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
         Classifier model = Architectures.create(network);
         Init.randomize(model, 1);
-        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 224, 224).subi(0.5).muli(4);
+        if (type != DataType.FLOAT) model.toDataType(type);
+        INDArray image = Nd4j.rand(DataType.FLOAT, 1, 3, 224, 224).subi(0.5).muli(4).castTo(type);
         Consumer<Void> step = switch (pass) {
             case "forward" -> v -> forward(model, image);
             case "backward" -> v -> backward(model, image, ReluRule.STANDARD);
@@ -82,7 +85,7 @@ public final class PassRunner {
         }
         double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = median(times);
-        System.out.printf(Locale.ROOT, "{\"impl\":\"pixelgrad\",\"network\":\"%s\",\"pass\":\"%s\",\"median_ms\":%.2f,"
+        System.out.printf(Locale.ROOT, "{\"impl\":\"pixelgrad\",\"network\":\"%s\",\"pass\":\"%s\",\"dtype\":\"" + dtype + "\",\"median_ms\":%.2f,"
                         + "\"min_ms\":%.2f,\"cpu_ms\":%.2f,\"peak_rss_mb\":%.1f,\"kernels\":\"%s\",\"threads\":\"%s\",\"runs_ms\":%s}%n",
                 network, pass, median, sorted[0], median(cpuTimes), peakRssMb(), Kernels.get().name(), System.getenv("OMP_NUM_THREADS"),
                 Arrays.toString(times.stream().mapToLong(Math::round).toArray()));

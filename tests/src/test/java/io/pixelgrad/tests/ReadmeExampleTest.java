@@ -10,12 +10,17 @@ import io.pixelgrad.zoo.images.Preprocessing;
 import io.pixelgrad.zoo.load.ModelLoader;
 import io.pixelgrad.zoo.models.Classifier;
 import org.junit.jupiter.api.Test;
+import io.pixelgrad.vis.Attribution;
+import io.pixelgrad.vis.GuidedBackprop;
+import io.pixelgrad.vis.Target;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +47,26 @@ class ReadmeExampleTest {
         assertArrayEquals(new long[]{1, 3, 224, 224}, guided.shape());
         assertFalse(guided.wasClosed(), "dup() keeps the result after the tape closes");
         assertTrue(guided.amaxNumber().doubleValue() > 0, "a guided map of a real photo is not all zeros");
+    }
+
+    @Test
+    void theReadmeFloat64ExampleRuns() throws Exception {
+        // README: ModelLoader.load("vgg16", Path.of("vgg16.pth"), DataType.DOUBLE), image.castTo(DataType.DOUBLE)
+        Classifier model = ModelLoader.load("auto", ROOT.resolve("zoo-import/src/test/resources/models/vgg16_16.safetensors"),
+                DataType.DOUBLE);
+        INDArray image = ImageInput.load(ROOT.resolve("zoo-import/src/test/resources/images/chelsea.png"),
+                Preprocessing.standard(Normalization.TORCHVISION));
+        Attribution a = new GuidedBackprop(model).attribute(image.castTo(DataType.DOUBLE), Target.topClass());
+        assertEquals(DataType.DOUBLE, a.dataType());
+        assertEquals(DataType.DOUBLE, a.rawArray().dataType());
+        // the float32 input widened exactly gives the same map as float32 up to float32 rounding
+        Classifier model32 = ModelLoader.load("auto", ROOT.resolve("zoo-import/src/test/resources/models/vgg16_16.safetensors"));
+        Attribution a32 = new GuidedBackprop(model32).attribute(image, Target.classIndex(a.targetClass()));
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.raw().length; i++) {
+            diff = Math.max(diff, Math.abs(a.raw()[i] - a32.raw()[i]));
+            scale = Math.max(scale, Math.abs(a.raw()[i]));
+        }
+        assertTrue(diff <= 1e-4 * scale, "float32 and float64 maps differ by " + diff / scale);
     }
 }
