@@ -38,7 +38,12 @@ final class Fixture {
 
     /** Every case of a group ("layers", "networks"), sorted by name. */
     static List<Fixture> all(String group) {
-        Path root = root().resolve(group);
+        return all("reference", group);
+    }
+
+    /** Every case of a group under another fixture root (e.g. "training", written by make_training_reference.py). */
+    static List<Fixture> all(String fixtureRoot, String group) {
+        Path root = root(fixtureRoot).resolve(group);
         try (Stream<Path> dirs = Files.list(root)) {
             List<Fixture> cases = new ArrayList<>();
             dirs.filter(d -> Files.isRegularFile(d.resolve("manifest.json"))).sorted().forEach(d -> cases.add(new Fixture(d)));
@@ -51,12 +56,17 @@ final class Fixture {
 
     /** One case by group and name. */
     static Fixture load(String group, String name) {
-        return new Fixture(root().resolve(group).resolve(name));
+        return load("reference", group, name);
     }
 
-    private static Path root() {
-        URL url = Fixture.class.getResource("/reference");
-        if (url == null) throw new IllegalStateException("test resources have no reference/ directory: run make_reference.py");
+    /** One case by fixture root, group and name. */
+    static Fixture load(String fixtureRoot, String group, String name) {
+        return new Fixture(root(fixtureRoot).resolve(group).resolve(name));
+    }
+
+    private static Path root(String fixtureRoot) {
+        URL url = Fixture.class.getResource("/" + fixtureRoot);
+        if (url == null) throw new IllegalStateException("test resources have no " + fixtureRoot + "/ directory: run the script in src/test/python");
         try {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
@@ -79,6 +89,16 @@ final class Fixture {
         JsonNode v = manifest.get("params").get(key);
         if (v == null) throw new IllegalArgumentException(name() + ": no parameter " + key);
         return v;
+    }
+
+    /** Whether the operation has this parameter. */
+    boolean hasParam(String key) {
+        return manifest.get("params").has(key);
+    }
+
+    /** A top-level manifest entry (e.g. a count the script recorded), or null. */
+    JsonNode value(String key) {
+        return manifest.get(key);
     }
 
     /** An int parameter. */
