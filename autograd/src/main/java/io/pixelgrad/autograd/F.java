@@ -22,6 +22,8 @@ import io.pixelgrad.autograd.functions.Relu;
 import io.pixelgrad.autograd.functions.Reshape;
 import io.pixelgrad.autograd.functions.ResizeBilinear;
 import io.pixelgrad.autograd.functions.Roll;
+import io.pixelgrad.autograd.functions.SampleBilinear;
+import io.pixelgrad.autograd.functions.SeparableLinear;
 import io.pixelgrad.autograd.functions.Sigmoid;
 import io.pixelgrad.autograd.functions.Slice;
 import io.pixelgrad.autograd.functions.Softmax;
@@ -214,5 +216,30 @@ public final class F {
     /** Bilinear resize with align_corners=false. */
     public static Tensor resizeBilinear(Tensor x, int outH, int outW) {
         return ResizeBilinear.apply(x, outH, outW);
+    }
+
+    /** Bilinear resize with align_corners=true (the first and last pixels of input and output coincide). */
+    public static Tensor resizeBilinearAlignCorners(Tensor x, int outH, int outW) {
+        org.nd4j.linalg.api.buffer.DataType t = x.dataType();
+        INDArray rows = org.nd4j.linalg.factory.Nd4j.createFromArray(
+                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(2), outH)).castTo(t);
+        INDArray cols = org.nd4j.linalg.factory.Nd4j.createFromArray(
+                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(3), outW)).castTo(t);
+        Tensor y = SeparableLinear.apply(x, rows, cols);
+        if (y.tape() != null) {
+            y.tape().own(rows);
+            y.tape().own(cols);
+        }
+        return y;
+    }
+
+    /** y = R x C^T on every plane (fixed matrices the caller owns). */
+    public static Tensor separableLinear(Tensor x, INDArray rows, INDArray cols) {
+        return SeparableLinear.apply(x, rows, cols);
+    }
+
+    /** Bilinear sampling of every plane at fixed positions (outside counts 0). */
+    public static Tensor sampleBilinear(Tensor x, io.pixelgrad.engine.BilinearSampler sampler) {
+        return SampleBilinear.apply(x, sampler);
     }
 }

@@ -25,6 +25,24 @@ public final class Interpolation {
     }
 
     /**
+     * Bilinear weights with align_corners=true (PyTorch's F.interpolate and nn.Upsample with align_corners=True): the
+     * first and last samples of input and output coincide, the source of output i is i * (in-1)/(out-1).
+     */
+    public static double[][] bilinearAlignCorners(long in, long out) {
+        double[][] m = new double[(int) out][(int) in];
+        double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0;
+        for (int i = 0; i < out; i++) {
+            double src = scale * i;
+            int lo = (int) Math.min(Math.floor(src), in - 1);
+            int hi = lo < in - 1 ? lo + 1 : lo;
+            double frac = src - lo;
+            m[i][lo] += 1.0 - frac;
+            m[i][hi] += frac;
+        }
+        return m;
+    }
+
+    /**
      * Antialiased bilinear (triangle filter widened by the downscale factor, as PIL's resize and torchvision's
      * Resize of PIL images): each output averages every input sample under its stretched triangle.
      */

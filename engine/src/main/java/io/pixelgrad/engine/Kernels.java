@@ -94,4 +94,17 @@ public interface Kernels {
 
     /** Gradient of {@link #resizeBilinear} to its input of size inH x inW. */
     INDArray resizeBilinearBackward(INDArray gradOut, int inH, int inW);
+
+    /**
+     * A linear map applied to each plane of x [N,C,H,W] separately along rows and columns: y = R x C^T, with R
+     * [outH, H] and C [outW, W] (resizing, the inverse Fourier transform of the fft parametrization); with
+     * {@code transposed}, y = R^T x C (its gradient), R [H, outH] and C [W, outW]. The matrices have x's data type.
+     */
+    INDArray separableLinear(INDArray x, INDArray rows, INDArray cols, boolean transposed);
+
+    /** Bilinear sampling of each plane of x at fixed positions ({@link BilinearSampler}); outside the image counts 0. */
+    INDArray sampleBilinear(INDArray x, BilinearSampler sampler);
+
+    /** Gradient of {@link #sampleBilinear} to its input (the same weights, scattered back and summed). */
+    INDArray sampleBilinearBackward(INDArray gradOut, BilinearSampler sampler);
 }

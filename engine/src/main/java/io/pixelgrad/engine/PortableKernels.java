@@ -441,17 +441,76 @@ public class PortableKernels implements Kernels {
      * as two small matrix products keeps forward and backward exact transposes of each other.
      */
     protected INDArray separable(INDArray x, double[][] rh, double[][] rw, DataType type, boolean transposed) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         INDArray mh = Nd4j.createFromArray(rh).castTo(type), mw = Nd4j.createFromArray(rw).castTo(type);
+        try {
+            return separableLinear(x, mh, mw, transposed);
+        } finally {
+            Arrays.release(mh, mw);
+        }
+    }
+
+    @Override
+    public INDArray separableLinear(INDArray x, INDArray mh, INDArray mw, boolean transposed) {
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        DataType type = x.dataType();
+        if (mh.dataType() != type || mw.dataType() != type)
+            throw new IllegalArgumentException("separableLinear: matrices of " + mh.dataType() + "/" + mw.dataType() + " for " + type + " planes");
+        if ((transposed ? mh.size(0) : mh.size(1)) != h || (transposed ? mw.size(0) : mw.size(1)) != w)
+            throw new IllegalArgumentException("separableLinear: matrices " + Arrays.shapeText(mh.shape()) + " and "
+                    + Arrays.shapeText(mw.shape()) + " do not fit planes " + h + "x" + w);
         long outH = transposed ? mh.size(1) : mh.size(0), outW = transposed ? mw.size(1) : mw.size(0);
-        INDArray rows = gemm(x.reshape('c', n * c * h, w), mw, false, !transposed);               // [N*C*H, outW]
+        INDArray xc = Arrays.contiguous(x);
+        INDArray rows = gemm(xc.reshape('c', n * c * h, w), mw, false, !transposed);              // [N*C*H, outW]
+        if (xc != x) Arrays.release(xc);
         INDArray byRow = Nd4j.createUninitialized(type, h, n * c * outW);
         byRow.reshape('c', h, n * c, outW).assign(rows.reshape('c', n * c, h, outW).permute(1, 0, 2));
         INDArray both = gemm(mh, byRow, transposed, false);                                       // [outH, N*C*outW]
         INDArray out = Nd4j.createUninitialized(type, n, c, outH, outW);
         out.reshape('c', n * c, outH, outW).assign(both.reshape('c', outH, n * c, outW).permute(1, 0, 2));
-        Arrays.release(mh, mw, rows, byRow, both);
+        Arrays.release(rows, byRow, both);
         return out;
+    }
+
+    // ---------------------------------------------------------------- bilinear sampling (rotation)
+
+    @Override
+    public INDArray sampleBilinear(INDArray x, BilinearSampler s) {
+        long n = x.size(0), c = x.size(1);
+        if (x.size(2) != s.inH() || x.size(3) != s.inW())
+            throw new IllegalArgumentException("sampleBilinear: planes " + x.size(2) + "x" + x.size(3) + ", sampler made for "
+                    + s.inH() + "x" + s.inW());
+        INDArray planes = Arrays.reshapeCopy(x, n * c, (long) s.inH() * s.inW());
+        INDArray out = Nd4j.zeros(x.dataType(), n * c, (long) s.outH() * s.outW());
+        for (int k = 0; k < 4; k++) {
+            INDArray index = s.indexArray(k), weight = s.weightArray(k, x.dataType());
+            INDArray picked = Nd4j.createUninitialized(x.dataType(), n * c, (long) s.outH() * s.outW());
+            Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(planes, index).addOutputs(picked).addIntegerArguments(1).build());
+            out.addi(picked.muliRowVector(weight));
+            Arrays.release(picked, weight);
+        }
+        Arrays.release(planes);
+        INDArray result = out.reshape('c', n, c, s.outH(), s.outW()).dup('c');
+        Arrays.release(out);
+        return result;
+    }
+
+    @Override
+    public INDArray sampleBilinearBackward(INDArray gradOut, BilinearSampler s) {
+        long n = gradOut.size(0), c = gradOut.size(1), p = (long) s.outH() * s.outW();
+        DataType type = gradOut.dataType();
+        // scatter_add adds rows of its updates into rows of its target: work on [positions, planes]
+        INDArray g = Arrays.reshapeCopy(gradOut, n * c, p);
+        INDArray target = Nd4j.zeros(type, (long) s.inH() * s.inW(), n * c);
+        for (int k = 0; k < 4; k++) {
+            INDArray index = s.indexArray(k), weight = s.weightArray(k, type);
+            INDArray updates = g.mulRowVector(weight).transpose().dup('c');
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(target, index, updates).addOutputs(target).build());
+            Arrays.release(updates, weight);
+        }
+        INDArray result = Nd4j.createUninitialized(type, n, c, s.inH(), s.inW());
+        result.reshape('c', n * c, (long) s.inH() * s.inW()).assign(target.transpose());
+        Arrays.release(g, target);
+        return result;
     }
 
     // ---------------------------------------------------------------- im2col / col2im
