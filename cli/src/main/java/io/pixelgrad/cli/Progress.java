@@ -40,6 +40,11 @@ public final class Progress implements AutoCloseable {
         if (bar != null) bar.stepTo(done);
     }
 
+    /** A short note shown after the bar (e.g. the current objective value). */
+    public void note(String text) {
+        if (bar != null) bar.setExtraMessage(text);
+    }
+
     @Override
     public void close() {
         if (bar != null) bar.close();

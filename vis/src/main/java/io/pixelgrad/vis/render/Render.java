@@ -108,6 +108,50 @@ public final class Render {
         return rgbScaled(x, h, w);
     }
 
+    /** A picture [C,H,W] with values in [0,1] (clamped), C = 3 (RGB) or 1 (grey), row-major from offset. */
+    public static BufferedImage picture(double[] v, int offset, int channels, int h, int w) {
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("pictures have 1 or 3 channels, not " + channels);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int plane = h * w;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                int i = offset + y * w + x;
+                int r = level(v[i]), g = channels == 3 ? level(v[i + plane]) : r, b = channels == 3 ? level(v[i + 2 * plane]) : r;
+                out.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        return out;
+    }
+
+    /** The 8-bit level of a value in [0,1] (clamped, rounded; NaN is black). */
+    private static int level(double v) {
+        if (!(v > 0)) return 0;
+        return (int) Math.round(Math.min(1, v) * 255);
+    }
+
+    /** Images in a row, each with a caption under it (a filmstrip: how a picture forms over steps or octaves). */
+    public static BufferedImage filmstrip(List<BufferedImage> frames, List<String> captions) {
+        if (frames.isEmpty()) throw new IllegalArgumentException("no frames to draw");
+        int pad = 4, text = 14;
+        int fw = 0, fh = 0;
+        for (BufferedImage f : frames) {
+            fw = Math.max(fw, f.getWidth());
+            fh = Math.max(fh, f.getHeight());
+        }
+        BufferedImage out = new BufferedImage(frames.size() * (fw + pad) + pad, fh + text + 2 * pad, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        for (int i = 0; i < frames.size(); i++) {
+            int x = pad + i * (fw + pad);
+            g.drawImage(frames.get(i), x, pad, null);
+            if (i < captions.size()) g.drawString(captions.get(i), x, pad + fh + text - 2);
+        }
+        g.dispose();
+        return out;
+    }
+
     /** An image enlarged by an integer factor with nearest-neighbour sampling (small tiles stay crisp). */
     public static BufferedImage enlarge(BufferedImage img, int factor) {
         if (factor <= 1) return img;

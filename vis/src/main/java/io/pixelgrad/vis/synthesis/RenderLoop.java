@@ -156,6 +156,22 @@ public final class RenderLoop {
         return this;
     }
 
+    /**
+     * Evaluates the objective once at the starting parameters, without changing anything, so that a bad layer, channel
+     * or class is reported before any work; returns the value. Draws from its own generator: the run is unaffected.
+     */
+    public double check() {
+        Random random = new Random(seed);
+        INDArray p = start != null ? start.castTo(type).dup('c') : param.initial(random, type);
+        INDArray g = p.ulike();
+        try {
+            Draws draws = Draws.seeded(random);
+            return tile > 0 || roll > 0 ? new Tiles(tile, roll, draws).evaluate(p, g) : evaluateWhole(p, g, draws);
+        } finally {
+            Arrays.release(p, g);
+        }
+    }
+
     /** Runs the loop. Throws {@link DivergenceException} when the objective or the picture stops being finite. */
     public Result run() {
         Random random = new Random(seed);
