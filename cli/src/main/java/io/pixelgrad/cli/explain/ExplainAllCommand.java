@@ -3,7 +3,14 @@ package io.pixelgrad.cli.explain;
 import io.pixelgrad.cli.Progress;
 import io.pixelgrad.cli.UserException;
 import io.pixelgrad.cli.VersionProvider;
+import io.pixelgrad.vis.ActivationMaps;
 import io.pixelgrad.vis.Attribution;
+import io.pixelgrad.vis.synthesis.ClassModel;
+import io.pixelgrad.vis.synthesis.ImageParam;
+import io.pixelgrad.vis.synthesis.InputSpace;
+import io.pixelgrad.vis.synthesis.Objective;
+import io.pixelgrad.vis.synthesis.RenderLoop;
+import io.pixelgrad.vis.synthesis.Transforms;
 import io.pixelgrad.vis.Deconvnet;
 import io.pixelgrad.vis.Explainer;
 import io.pixelgrad.vis.FragileDecisions;
@@ -24,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,6 +54,10 @@ public final class ExplainAllCommand extends ExplainCommand {
     int steps;
     @Option(names = "--no-occlusion", description = "Skip occlusion (the slowest method).")
     boolean noOcclusion;
+    @Option(names = "--synthesis-steps", paramLabel = "N", defaultValue = "48",
+            description = "Steps of the synthesis section: the top class's class model and feature visualizations of the last"
+                    + " conv layer's four most active channels (0 leaves the section out; default: ${DEFAULT-VALUE}).")
+    int synthesisSteps;
 
     /** What each map shows, under its picture. */
     private static final Map<String, String> CAPTIONS = Map.of(
@@ -62,6 +74,7 @@ public final class ExplainAllCommand extends ExplainCommand {
     protected void validate() {
         if (patch < 1 || stride < 1 || samples < 1 || steps < 1)
             throw new UserException("--patch, --stride, --samples and --steps must all be at least 1");
+        if (synthesisSteps < 0) throw new UserException("--synthesis-steps must be >= 0, not " + synthesisSteps);
     }
 
     @Override
@@ -113,10 +126,68 @@ public final class ExplainAllCommand extends ExplainCommand {
                         ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))
                         : Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm), a.gradientImage()));
             }
+            if (synthesisSteps > 0) synthesis(net, in, cls, html, o);
             o.text("explain.html", html.toHtml());
             report(o.commit());
         }
         return 0;
+    }
+
+    /**
+     * The synthesis section: what the network "wants to see" for the explained class (Simonyan's class model) and for
+     * the channels of the last conv layer that this image excites most (feature visualizations, one batch).
+     */
+    private void synthesis(Classifier net, Input in, int cls, HtmlReport html, Outputs o) throws Exception {
+        InputSpace space = InputSpace.forModel(net);
+        int c = (int) in.x().size(1), side = (int) in.x().size(2);
+        String relu = net.lastConvReluName(), conv = null;
+        for (var e : net.features().modules().entrySet()) {
+            if (e.getKey().equals(relu)) break;
+            if (e.getValue() instanceof io.pixelgrad.autograd.nn.Conv2d) conv = e.getKey();
+        }
+        ActivationMaps maps = ActivationMaps.of(net, in.x(), relu);
+        int[] shape = maps.shape();
+        double[] mean = new double[shape[0]];
+        double[] v = maps.values();
+        int plane = shape[1] * shape[2];
+        for (int k = 0; k < shape[0]; k++) for (int i = 0; i < plane; i++) mean[k] += v[k * plane + i] / plane;
+        Integer[] order = new Integer[shape[0]];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(mean[b], mean[a]) != 0 ? Double.compare(mean[b], mean[a]) : Integer.compare(a, b));
+        int count = Math.min(4, order.length);
+        java.util.List<Objective> parts = new java.util.ArrayList<>();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int b = 0; b < count; b++) {
+            parts.add(Objective.channel(conv, order[b], b));
+            names.add(String.valueOf(order[b]));
+        }
+        int fvSide = Math.min(side, 96) + Math.min(side, 96) % 2;
+        try (Progress bar = Progress.start("Synthesis", 2L * synthesisSteps, "", 1);
+             ImageParam classParam = ImageParam.input(1, c, side, side, space);
+             ImageParam fvParam = ImageParam.fft(count, c, fvSide, fvSide, c == 3)) {
+            RenderLoop.Result classModel = RenderLoop.of(net, space, classParam, ClassModel.objective(cls, ClassModel.LAMBDA))
+                    .optimizer(p -> io.pixelgrad.autograd.optim.Sgd.builder(p).lr(ClassModel.LR).build())
+                    .steps(synthesisSteps).listener((s, t, val) -> bar.stepTo(s)).run();
+            RenderLoop.Result features = RenderLoop.of(net, space, fvParam, Objective.sum(parts))
+                    .transforms(fvSide >= 64 ? Transforms.standard() : Transforms.none())
+                    .steps(synthesisSteps).listener((s, t, val) -> bar.stepTo(synthesisSteps + s)).run();
+            BufferedImage cm = tile(classModel.picture(), 0);
+            java.util.List<BufferedImage> fv = new java.util.ArrayList<>();
+            for (int b = 0; b < count; b++) fv.add(Render.enlarge(tile(features.picture(), b), Math.max(1, 128 / fvSide)));
+            o.png("class_model.png", cm);
+            o.png("feature_visualizations.png", Render.grid(fv, count, 4));
+            html.panel("class model", "Class model (Simonyan et al. 2013) of class " + cls + " (" + className(net, cls) + "): the input"
+                    + " that maximizes its score minus an L2 penalty, " + synthesisSteps + " steps from the mean image.", cm);
+            html.panel("feature visualizations", "Feature visualizations of the channels of " + conv + " that this image excites"
+                    + " most (" + String.join(", ", names) + "), " + synthesisSteps + " steps each (pixelgrad maximize runs longer).",
+                    Render.grid(fv, count, 4));
+        }
+    }
+
+    private static BufferedImage tile(INDArray pictures, int b) {
+        double[] v = Passes.values(pictures);
+        int c = (int) pictures.size(1), h = (int) pictures.size(2), w = (int) pictures.size(3);
+        return Render.picture(v, b * c * h * w, c, h, w);
     }
 
     private int target(Classifier net, INDArray logits) throws Exception {

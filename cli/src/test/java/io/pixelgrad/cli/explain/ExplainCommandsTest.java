@@ -125,9 +125,12 @@ class ExplainCommandsTest {
     void explainWritesAnHtmlPageAndEveryMethodsFilesFromAPicture() throws Exception {
         Path out = tmp.resolve("report");
         Run r = run("explain", "-m", "alexnet/16", "-w", WEIGHTS.toString(), "-i", PHOTO.toString(), "-o", out.toString(),
-                "--samples", "2", "--steps", "2", "--patch", "64", "--stride", "64");
+                "--samples", "2", "--steps", "2", "--patch", "64", "--stride", "64", "--synthesis-steps", "3");
         assertEquals(0, r.code(), r.err());
         String html = Files.readString(out.resolve("explain.html"));
+        assertTrue(html.contains("<h3>class model</h3>") && html.contains("<h3>feature visualizations</h3>"), "synthesis section");
+        assertFalse(constant(png(out.resolve("class_model.png"))), "the class model is a picture");
+        assertEquals(4, (png(out.resolve("feature_visualizations.png")).getWidth() - 4) / (96 + 4), "four channels");
         for (String m : List.of("saliency", "guided", "deconv", "gradcam", "guided-gradcam", "occlusion", "smoothgrad", "ig")) {
             assertTrue(Files.exists(out.resolve(m + ".npy")) && Files.exists(out.resolve(m + ".json")), m);
             BufferedImage img = png(out.resolve(m + ".png"));
@@ -135,7 +138,7 @@ class ExplainCommandsTest {
             assertFalse(constant(img), m);
             assertTrue(html.contains("<h3>" + m + "</h3>"), m);
         }
-        assertEquals(9, count(html, "data:image/png;base64,"), "input plus eight maps");
+        assertEquals(11, count(html, "data:image/png;base64,"), "input, eight maps, class model and feature visualizations");
         assertEquals(5, count(html, "<tr><td>"), "top-5 rows");
     }
 
