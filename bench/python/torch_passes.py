@@ -60,6 +60,10 @@ def main():
     DTYPE = dtype
     relu_hooks(model, pass_name)
 
+    if pass_name in ("maximize", "dream"):
+        step = maximize_runner(model, network) if pass_name == "maximize" else dream_runner(model)
+        return run(step, network, pass_name, warmup, runs)
+
     methods = {"saliency": saliency, "gradcam": gradcam, "deconv_feature": deconv_feature,
                "occlusion": occlusion, "smoothgrad": smoothgrad, "ig": integrated_gradients}
     if pass_name in methods:
@@ -78,6 +82,126 @@ def main():
         return x.grad
 
     return run(step, network, pass_name, warmup, runs)
+
+
+# ------------------------------------------------------------------ synthesis (docs/techniques.md, Synthesis)
+
+MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+COLOR = [[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]]
+SCALES = [1 + (i - 5) / 50 for i in range(11)]
+ANGLES = list(range(-10, 11)) + 5 * [0]
+F = torch.nn.functional
+
+
+def fft_picture(p, h, w):
+    import numpy as np
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.fftfreq(w)[: w // 2 + 1]
+    scale = torch.tensor(1.0 / np.maximum(np.sqrt(fx * fx + fy * fy), 1.0 / max(w, h)), dtype=p.dtype)
+    s = torch.view_as_complex((scale[None, None, :, :, None] * p).contiguous())
+    raw = torch.fft.irfftn(s, s=(h, w), norm="ortho") / 4.0
+    m = torch.tensor(COLOR, dtype=p.dtype) / 0.4619524
+    return torch.sigmoid(torch.einsum("ij,njhw->nihw", m, raw))
+
+
+def transform(x, rng):
+    """pad 12, jitter 8, scale, rotate, jitter 4 (fill 0.5), as pixelgrad defines them."""
+    import math
+    x = F.pad(x, (12, 12, 12, 12), value=0.5)
+    for d in (8,):
+        dx, dy = rng.integers(d), rng.integers(d)
+        h, w = x.shape[2:]
+        x = F.pad(x, (int(dx), 0, int(dy), 0), value=0.5)[:, :, :h, :w]
+    s = SCALES[rng.integers(len(SCALES))]
+    h, w = x.shape[2:]
+    nh, nw = math.ceil(s * h - 1e-9), math.ceil(s * w - 1e-9)
+    if (nh, nw) != (h, w):
+        y = F.interpolate(x, size=(nh, nw), mode="bilinear", align_corners=True)
+        if nh > h:
+            y = y[:, :, (nh - h) // 2:(nh - h) // 2 + h, (nw - w) // 2:(nw - w) // 2 + w]
+        else:
+            ph, pw = h - nh, w - nw
+            y = F.pad(y, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), value=0.5)
+        x = y
+    a = ANGLES[rng.integers(len(ANGLES))]
+    if a:
+        n, c, h, w = x.shape
+        r = math.radians(a)
+        cy, cx = (h - 1) / 2, (w - 1) / 2
+        ys, xs = torch.meshgrid(torch.arange(h, dtype=x.dtype), torch.arange(w, dtype=x.dtype), indexing="ij")
+        sx = cx + math.cos(r) * (xs - cx) - math.sin(r) * (ys - cy)
+        sy = cy + math.sin(r) * (xs - cx) + math.cos(r) * (ys - cy)
+        grid = torch.stack([2 * sx / (w - 1) - 1, 2 * sy / (h - 1) - 1], dim=-1)[None].expand(n, h, w, 2)
+        x = F.grid_sample(x - 0.5, grid, align_corners=True) + 0.5
+    dx, dy = rng.integers(4), rng.integers(4)
+    h, w = x.shape[2:]
+    return F.pad(x, (int(dx), 0, int(dy), 0), value=0.5)[:, :, :h, :w]
+
+
+def maximize_runner(model, network):
+    """10 steps of feature visualization: fft, decorrelated, standard transforms, Adam 0.05; VGG16 at 224, AlexNet at
+    128 upsampled to 224; objective channel 12 of the last conv layer's output (pre-ReLU)."""
+    import numpy as np
+    side = 224 if network.startswith("vgg") else 128
+    conv = max(i for i, m in enumerate(model.features) if isinstance(m, torch.nn.Conv2d))
+    m = torch.tensor(MEAN)[None, :, None, None]
+    sd = torch.tensor(STD)[None, :, None, None]
+
+    def step():
+        g = torch.Generator().manual_seed(0)
+        rng = np.random.default_rng(0)
+        p = (torch.randn(1, 3, side, side // 2 + 1, 2, generator=g) * 0.01).requires_grad_(True)
+        opt = torch.optim.Adam([p], lr=0.05)
+        for _ in range(10):
+            opt.zero_grad()
+            x = (transform(fft_picture(p, side, side), rng) - m) / sd
+            if x.shape[2] < 224:
+                x = F.interpolate(x, size=(224, 224), mode="bilinear", align_corners=True)
+            a = model.features[:conv + 1](x)
+            (-a[:, 12].mean()).backward()
+            opt.step()
+        return p
+    return step
+
+
+def dream_runner(model):
+    """DeepDream on a 512x512 picture: 3 octaves of scale 1.4, 10 steps each of 0.025 with mean-|g| normalization,
+    jitter 32, tiles of at most 224 pixels, objective mean(A^2) of the conv two thirds of the way in."""
+    import numpy as np
+    convs = [i for i, mod in enumerate(model.features) if isinstance(mod, torch.nn.Conv2d)]
+    layer = convs[min(len(convs) - 1, (2 * len(convs)) // 3)]
+    m = torch.tensor(MEAN)[None, :, None, None]
+    sd = torch.tensor(STD)[None, :, None, None]
+    lo, hi = (0 - m) / sd, (1 - m) / sd
+    photo = (torch.rand(1, 3, 512, 512, generator=torch.Generator().manual_seed(0)) - m) / sd
+
+    def cuts(size, tile=224):
+        parts = max(1, -(-size // tile))
+        return [size * i // parts for i in range(parts + 1)]
+
+    def step():
+        rng = np.random.default_rng(0)
+        sizes = [(round(512 / 1.4 ** k), round(512 / 1.4 ** k)) for k in (2, 1, 0)]
+        detail = None
+        for oh, ow in sizes:
+            base = F.interpolate(photo, size=(oh, ow), mode="bilinear", align_corners=False)
+            x = base if detail is None else base + F.interpolate(detail, size=(oh, ow), mode="bilinear", align_corners=False)
+            for _ in range(10):
+                dy, dx = int(rng.integers(65)) - 32, int(rng.integers(65)) - 32
+                rolled = torch.roll(x, (dy, dx), (2, 3)).detach()
+                grad = torch.zeros_like(rolled)
+                ys, xs = cuts(oh), cuts(ow)
+                for i in range(len(ys) - 1):
+                    for j in range(len(xs) - 1):
+                        t = rolled[:, :, ys[i]:ys[i + 1], xs[j]:xs[j + 1]].clone().requires_grad_(True)
+                        a = model.features[:layer + 1](t)
+                        (a * a).mean().backward()
+                        grad[:, :, ys[i]:ys[i + 1], xs[j]:xs[j + 1]] += t.grad
+                g = torch.roll(grad, (-dy, -dx), (2, 3))
+                x = torch.max(torch.min(x + 0.025 * g / (g.abs().mean() + 1e-8), hi), lo)
+            detail = x - base
+        return x
+    return step
 
 
 def input_gradient(model, x, cls=None):

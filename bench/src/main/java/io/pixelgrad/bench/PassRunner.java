@@ -14,6 +14,13 @@ import io.pixelgrad.vis.ProgressListener;
 import io.pixelgrad.vis.Saliency;
 import io.pixelgrad.vis.SmoothGrad;
 import io.pixelgrad.vis.Target;
+import io.pixelgrad.vis.synthesis.DeepDream;
+import io.pixelgrad.vis.synthesis.DreamStep;
+import io.pixelgrad.vis.synthesis.ImageParam;
+import io.pixelgrad.vis.synthesis.InputSpace;
+import io.pixelgrad.vis.synthesis.Objective;
+import io.pixelgrad.vis.synthesis.RenderLoop;
+import io.pixelgrad.vis.synthesis.Transforms;
 import io.pixelgrad.zoo.models.Architectures;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -69,6 +76,8 @@ public final class PassRunner {
             case "occlusion" -> v -> new Occlusion(model, 32, 24, 0f, 8, ProgressListener.NONE).attribute(image, Target.topClass());
             case "smoothgrad" -> v -> new SmoothGrad(new Saliency(model), 16, 0.15, 0).attribute(image, Target.topClass());
             case "ig" -> v -> new IntegratedGradients(new Saliency(model), 16).attribute(image, Target.topClass());
+            case "maximize" -> v -> maximize(model, network);
+            case "dream" -> v -> dream(model);
             default -> throw new IllegalArgumentException("unknown pass " + pass);
         };
         for (int i = 0; i < warmup; i++) step.accept(null);
@@ -89,6 +98,32 @@ public final class PassRunner {
                         + "\"min_ms\":%.2f,\"cpu_ms\":%.2f,\"peak_rss_mb\":%.1f,\"kernels\":\"%s\",\"threads\":\"%s\",\"runs_ms\":%s}%n",
                 network, pass, median, sorted[0], median(cpuTimes), peakRssMb(), Kernels.get().name(), System.getenv("OMP_NUM_THREADS"),
                 Arrays.toString(times.stream().mapToLong(Math::round).toArray()));
+    }
+
+    /**
+     * 10 steps of feature visualization as bench/python/torch_passes.py runs them: fft, decorrelated, standard
+     * transforms, Adam 0.05; VGG16 at 224, AlexNet at 128 (upsampled to 224); channel 12 of the last convolution.
+     */
+    private static void maximize(Classifier model, String network) {
+        int side = network.startsWith("vgg") ? 224 : 128;
+        String conv = null;
+        for (var e : model.modules().entrySet()) if (e.getValue() instanceof io.pixelgrad.autograd.nn.Conv2d) conv = e.getKey();
+        try (ImageParam p = ImageParam.fft(1, 3, side, side, true)) {
+            RenderLoop.of(model, InputSpace.imagenet(), p, Objective.channel(conv, 12)).transforms(Transforms.standard())
+                    .steps(10).run();
+        }
+    }
+
+    /** DeepDream on a 512x512 picture: 3 octaves of 10 steps, jitter 32, tiles of 224, mean normalization. */
+    private static void dream(Classifier model) {
+        INDArray photo = Nd4j.rand(DataType.FLOAT, 1, 3, 512, 512);
+        DeepDream.Settings s = new DeepDream.Settings(3, 1.4, 10, 0.025, 32, DreamStep.Normalization.MEAN, 224, 0);
+        String layer = null;
+        java.util.List<String> convs = new java.util.ArrayList<>();
+        for (var e : model.modules().entrySet()) if (e.getValue() instanceof io.pixelgrad.autograd.nn.Conv2d) convs.add(e.getKey());
+        layer = convs.get(Math.min(convs.size() - 1, 2 * convs.size() / 3));
+        DeepDream.run(model, InputSpace.imagenet(), photo, layer, s, ProgressListener.NONE);
+        photo.close();
     }
 
     private static double median(List<Double> values) {
