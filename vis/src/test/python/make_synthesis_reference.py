@@ -519,6 +519,26 @@ def laplacian_case():
     case.close()
 
 
+def yosinski_case():
+    """Yosinski et al.'s between-step regularizers with scipy's gaussian_filter and NumPy's percentile: decay 0.1, blur
+    radius 1 (every step), pixels of norm below the 30th percentile zeroed, then pixels of |contribution| below the 40th."""
+    from scipy.ndimage import gaussian_filter
+    r = rng_for("yosinski")
+    x = r.standard_normal((1, 3, 12, 14))
+    g = r.standard_normal((1, 3, 12, 14))
+    case = Case("yosinski", decay=0.1, blur_radius=1.0, blur_every=1, norm_percentile=30, contribution_percentile=40)
+    case.save("x", x)
+    case.save("g", g)
+    y = x[0] * (1 - 0.1)
+    y = np.stack([gaussian_filter(y[c], sigma=1.0, mode="reflect", truncate=4.0) for c in range(3)])
+    norms = np.sqrt((y * y).sum(0))
+    y[:, norms < np.percentile(norms, 30)] = 0
+    benefit = np.abs((g[0] * -y).sum(0))
+    y[:, benefit < np.percentile(benefit, 40)] = 0
+    case.save("out", y[None])
+    case.close()
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -541,6 +561,7 @@ def main():
     dream_case("dream_mean", "mean")
     dream_case("dream_laplacian", "laplacian")
     laplacian_case()
+    yosinski_case()
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(f"wrote {sum(1 for _ in OUT.rglob('manifest.json'))} cases, {total / 1e6:.2f} MB, under {OUT}")
 

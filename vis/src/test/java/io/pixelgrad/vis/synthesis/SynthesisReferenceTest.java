@@ -285,6 +285,17 @@ class SynthesisReferenceTest {
     }
 
     @Test
+    void yosinskiRegularizersMatchScipyAndNumpy() throws Exception {
+        JsonNode m = manifest("yosinski");
+        Yosinski y = new Yosinski(m.get("decay").asDouble(), m.get("blur_radius").asDouble(), m.get("blur_every").asInt(),
+                m.get("norm_percentile").asDouble(), m.get("contribution_percentile").asDouble(), false, 1, 0, 100);
+        INDArray x = input("yosinski", "x", DataType.DOUBLE);
+        y.apply(1, x, input("yosinski", "g", DataType.DOUBLE));
+        close("yosinski", DataType.DOUBLE, Passes.values(x), expected("yosinski", "out", DataType.DOUBLE), 1e-12, 0);
+        org.junit.jupiter.api.Assertions.assertEquals(4, Yosinski.preset("yosinski3").blurEvery());
+    }
+
+    @Test
     void laplacianNormalizationMatchesTheNotebook() throws Exception {
         double[] g = Passes.values(input("laplacian", "g", DataType.DOUBLE));
         double[] out = LaplacianPyramid.normalize(g, 3, 13, 10, 4);
