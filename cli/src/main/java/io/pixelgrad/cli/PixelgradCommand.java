@@ -42,14 +42,14 @@ public abstract class PixelgradCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Loads the model named by --model with the --weights file, showing progress on a terminal. */
+    /** Loads the model named by --model with the --weights file (or the built-in model), showing progress on a terminal. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights) throws Exception {
-        try (Progress bar = Progress.start("Loading " + weights.weights.getFileName(), 1000, "", 1)) {
-            return ModelLoader.load(model.model, weights.weights, (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
+        try (Progress bar = Progress.start("Loading " + weights.shortName(), 1000, "", 1)) {
+            return ModelLoader.load(model.model, weights.file(), (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
         }
     }
 
-    /** The model's logits for a batch [N, 3, H, W], after checking that the input size suits the model. */
+    /** The model's logits for a batch [N, C, H, W], after checking that the input size suits the model. */
     protected static INDArray logits(Classifier model, INDArray input) {
         LayerTable.forInput(model, input.shape());
         try (Tape tape = new Tape()) {

@@ -40,6 +40,11 @@ public final class Progress implements AutoCloseable {
         if (bar != null) bar.stepTo(done);
     }
 
+    /** Shows a short text after the bar (e.g. the running loss and accuracy). */
+    public void message(String text) {
+        if (bar != null) bar.setExtraMessage(text);
+    }
+
     @Override
     public void close() {
         if (bar != null) bar.close();

@@ -53,7 +53,7 @@ public final class ActivationMaps {
         else model.forward(x);
     }
 
-    /** Channels whose activation is at most 0 at every position of every image of the batch [N,3,H,W]. */
+    /** Channels whose activation is at most 0 at every position of every image of the batch [N,C,H,W]. */
     public static List<Integer> deadChannels(Module model, INDArray batch, String layer) {
         try (Tape tape = new Tape()) {
             capture(model, batch, layer, tape);

@@ -37,7 +37,7 @@ public final class GuidedGradCam implements Explainer {
         float[] raw = g.raw().clone();
         float[] m = cam.raw();
         int plane = m.length;
-        for (int c = 0; c < 3; c++) for (int i = 0; i < plane; i++) raw[c * plane + i] *= m[i];
+        for (int c = 0; c < raw.length / plane; c++) for (int i = 0; i < plane; i++) raw[c * plane + i] *= m[i];
         Map<String, Object> p = new LinkedHashMap<>(cam.parameters());
         return new Attribution(name(), Attribution.Kind.INPUT_GRADIENT, raw, g.shape(), null, null, cam.targetClass(),
                 cam.layer(), cam.imageHeight(), cam.imageWidth(), p);

@@ -22,7 +22,7 @@ public final class IntegratedGradients implements Explainer {
         this(base, steps, null, 4, ProgressListener.NONE);
     }
 
-    /** As above with a baseline [3,H,W] row-major (null for zeros), the most steps per pass and a progress listener. */
+    /** As above with a baseline [C,H,W] row-major (null for zeros), the most steps per pass and a progress listener. */
     public IntegratedGradients(GradientMethod base, int steps, float[] baseline, int batchSize, ProgressListener progress) {
         if (steps < 1) throw new IllegalArgumentException("integrated gradients needs at least 1 step, not " + steps);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, not " + batchSize);

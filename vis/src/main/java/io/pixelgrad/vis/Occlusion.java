@@ -50,7 +50,7 @@ public final class Occlusion implements Explainer {
     @Override
     public Attribution attribute(INDArray input, Target target) {
         INDArray x = Passes.asBatchOfOne(input);
-        int h = (int) x.size(2), w = (int) x.size(3);
+        int c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
         check(h, w);
         INDArray logits = Passes.logits(model, x);
         int cls = Passes.resolveClass(target, logits);
@@ -61,15 +61,15 @@ public final class Occlusion implements Explainer {
         int plane = h * w;
         for (int start = 0; start < total; start += batchSize) {
             int n = Math.min(batchSize, total - start);
-            float[] batch = new float[n * 3 * plane];
+            float[] batch = new float[n * c * plane];
             for (int b = 0; b < n; b++) {
-                System.arraycopy(image, 0, batch, b * 3 * plane, 3 * plane);
+                System.arraycopy(image, 0, batch, b * c * plane, c * plane);
                 int y0 = (start + b) / gw * stride, x0 = (start + b) % gw * stride;
-                for (int c = 0; c < 3; c++)
+                for (int ch = 0; ch < c; ch++)
                     for (int y = y0; y < y0 + patch; y++)
-                        java.util.Arrays.fill(batch, b * 3 * plane + c * plane + y * w + x0, b * 3 * plane + c * plane + y * w + x0 + patch, fill);
+                        java.util.Arrays.fill(batch, b * c * plane + ch * plane + y * w + x0, b * c * plane + ch * plane + y * w + x0 + patch, fill);
             }
-            INDArray in = Passes.array(batch, n, 3, h, w);
+            INDArray in = Passes.array(batch, n, c, h, w);
             float[] out = Passes.floatsAndRelease(Passes.logits(model, in));
             io.pixelgrad.engine.Arrays.release(in);
             int classes = out.length / n;

@@ -19,12 +19,12 @@ public final class Passes {
     private Passes() {
     }
 
-    /** A [1,3,H,W] view of an input given as [3,H,W] or [1,3,H,W]; anything else is a one-line error. */
+    /** A [1,C,H,W] view of an input given as [C,H,W] or [1,C,H,W] (C 3, or 1 for grey networks); else a one-line error. */
     public static INDArray asBatchOfOne(INDArray input) {
         long[] s = input.shape();
-        if (s.length == 3 && s[0] == 3) return input.reshape('c', 1, s[0], s[1], s[2]);
-        if (s.length == 4 && s[0] == 1 && s[1] == 3) return input;
-        throw new IllegalArgumentException("expected one image [1,3,H,W] or [3,H,W], got " + java.util.Arrays.toString(s));
+        if (s.length == 3 && (s[0] == 3 || s[0] == 1)) return input.reshape('c', 1, s[0], s[1], s[2]);
+        if (s.length == 4 && s[0] == 1 && (s[1] == 3 || s[1] == 1)) return input;
+        throw new IllegalArgumentException("expected one image [1,C,H,W] or [C,H,W] with C 3 or 1, got " + java.util.Arrays.toString(s));
     }
 
     /** The model's logits for a batch, as a detached float array [N, classes]. */
@@ -58,7 +58,7 @@ public final class Passes {
         return seed;
     }
 
-    /** d(score of targetClass)/d(input) for every row of a batch under a ReLU rule: a detached [N,3,H,W] array. */
+    /** d(score of targetClass)/d(input) for every row of a batch under a ReLU rule: a detached [N,C,H,W] array. */
     public static INDArray inputGradient(Module model, INDArray batch, int targetClass, ReluRule rule) {
         try (Tape tape = new Tape()) {
             Tensor x = tape.input(batch);

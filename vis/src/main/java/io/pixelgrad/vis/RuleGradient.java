@@ -127,9 +127,9 @@ public abstract class RuleGradient implements GradientMethod {
         return at;
     }
 
-    /** Wraps a [3,H,W] gradient of a one-image input as a result. */
+    /** Wraps a [C,H,W] gradient of a one-image input as a result. */
     static Attribution gradientResult(String method, float[] g, INDArray x, int cls, String layer, Map<String, Object> p) {
-        int h = (int) x.size(2), w = (int) x.size(3);
-        return new Attribution(method, Attribution.Kind.INPUT_GRADIENT, g, new int[]{3, h, w}, null, null, cls, layer, h, w, p);
+        int c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+        return new Attribution(method, Attribution.Kind.INPUT_GRADIENT, g, new int[]{c, h, w}, null, null, cls, layer, h, w, p);
     }
 }

@@ -58,7 +58,7 @@ public final class SmoothGrad implements GradientMethod {
     }
 
     /**
-     * SmoothGrad with given unit-normal noise, [samples,3,H,W] row-major (scaled by sigma here): how tests feed the
+     * SmoothGrad with given unit-normal noise, [samples,C,H,W] row-major (scaled by sigma here): how tests feed the
      * same noise as the reference implementation.
      */
     public Attribution attribute(INDArray input, int cls, float[] unitNoise) {

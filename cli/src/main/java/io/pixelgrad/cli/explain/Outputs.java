@@ -26,14 +26,14 @@ import java.util.stream.Stream;
  * The files a command produces, staged in a hidden temporary directory next to --out and moved into place only when
  * all of them are written: a failure leaves nothing behind, and nothing is written before the work has succeeded.
  */
-final class Outputs implements AutoCloseable {
+public final class Outputs implements AutoCloseable {
 
     private final Path out;
     private final Path staging;
     private final List<String> names = new ArrayList<>();
 
     /** Stages outputs for the directory out (created at commit time if needed). */
-    Outputs(Path out) throws IOException {
+    public Outputs(Path out) throws IOException {
         this.out = out.toAbsolutePath();
         Path parent = this.out.getParent();
         Files.createDirectories(parent);
@@ -41,24 +41,32 @@ final class Outputs implements AutoCloseable {
     }
 
     /** Stages a .npy file. */
-    void npy(String name, INDArray array) throws IOException {
+    public void npy(String name, INDArray array) throws IOException {
         Npy.write(array, staging.resolve(name));
         names.add(name);
     }
 
     /** Stages a PNG. */
-    void png(String name, BufferedImage image) throws IOException {
+    public void png(String name, BufferedImage image) throws IOException {
         bytes(name, Render.png(image));
     }
 
     /** Stages a UTF-8 text file. */
-    void text(String name, String text) throws IOException {
+    public void text(String name, String text) throws IOException {
         bytes(name, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stages an object as indented JSON. */
-    void json(String name, Object value) throws IOException {
+    public void json(String name, Object value) throws IOException {
         text(name, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n");
+    }
+
+    /** Stages a file written through a stream (e.g. safetensors weights). */
+    public void write(String name, io.pixelgrad.cli.AtomicFiles.Writer writer) throws IOException {
+        try (java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(staging.resolve(name)))) {
+            writer.write(os);
+        }
+        names.add(name);
     }
 
     private void bytes(String name, byte[] data) throws IOException {
@@ -67,7 +75,7 @@ final class Outputs implements AutoCloseable {
     }
 
     /** Moves every staged file into --out (each move atomic where the file system allows); returns their paths. */
-    List<Path> commit() throws IOException {
+    public List<Path> commit() throws IOException {
         Files.createDirectories(out);
         List<Path> done = new ArrayList<>();
         for (String n : names) {
@@ -92,7 +100,7 @@ final class Outputs implements AutoCloseable {
     }
 
     /** The SHA-256 of a file as lowercase hex (the weights' identity in the JSON description). */
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

@@ -1,0 +1,25 @@
+package io.pixelgrad.cli.options;
+
+import io.pixelgrad.cli.UserException;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+
+/** {@code --dtype}: float32 (the default) or float64 arithmetic. */
+public final class DtypeOption {
+
+    /** The data type as given. */
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32",
+            description = "Arithmetic precision: float32 or float64 (default: ${DEFAULT-VALUE}).")
+    public String dtype;
+
+    /** The ND4J data type, or a one-line error. */
+    public DataType dataType() {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "float32", "float", "f32" -> DataType.FLOAT;
+            case "float64", "double", "f64" -> DataType.DOUBLE;
+            default -> throw new UserException("--dtype must be float32 or float64, not " + dtype);
+        };
+    }
+}
