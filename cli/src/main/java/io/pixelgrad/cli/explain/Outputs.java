@@ -61,6 +61,14 @@ public final class Outputs implements AutoCloseable {
         text(name, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n");
     }
 
+    /** Stages a file written through a stream (e.g. safetensors weights). */
+    public void write(String name, io.pixelgrad.cli.AtomicFiles.Writer writer) throws IOException {
+        try (java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(staging.resolve(name)))) {
+            writer.write(os);
+        }
+        names.add(name);
+    }
+
     private void bytes(String name, byte[] data) throws IOException {
         Files.write(staging.resolve(name), data);
         names.add(name);

@@ -49,8 +49,21 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
             // BGR channel order, 0..255, minus the BGR means
             case "caffe" -> new InputSpace(3, new int[]{2, 1, 0}, new double[]{255, 255, 255}, new double[]{103.939, 116.779, 123.68},
                     new double[]{1, 1, 1}, minSide, n.id());
-            default -> throw new IllegalArgumentException("no input space for the normalization " + n.id());
+            default -> {
+                // the other presets (mnist, fashion-mnist, cifar10, half) are (v/255 - mean) / std per channel
+                double[] mean = new double[3], std = new double[3];
+                for (int c = 0; c < 3; c++) {
+                    mean[c] = n.mean()[c];
+                    std[c] = n.std()[c];
+                }
+                yield new InputSpace(3, new int[]{0, 1, 2}, new double[]{1, 1, 1}, mean, std, minSide, n.id());
+            }
         };
+    }
+
+    /** A one-channel (grey) model's space for a preset, no upsampling. */
+    public static InputSpace grey(Normalization n) {
+        return grey(n.mean()[0], n.std()[0], n.id());
     }
 
     /** One grey channel: x = (I - mean) / std, no upsampling (small networks such as MNIST's). */
@@ -60,6 +73,19 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
 
     /** The usual space of a classifier: ImageNet's for 3-channel AlexNet/VGG (227 for Caffe AlexNet). */
     public static InputSpace forModel(Classifier model) {
+        return forModel(model, null);
+    }
+
+    /**
+     * The space of a classifier with its description (pixelgrad's trained models carry one: normalization, channels,
+     * input size; their pictures are not upsampled), or, without one, ImageNet's for AlexNet/VGG, [-1,1] samples for
+     * the small architectures.
+     */
+    public static InputSpace forModel(Classifier model, io.pixelgrad.zoo.models.ModelCard card) {
+        if (card != null)
+            return card.channels() == 1 ? grey(card.normalization()) : of(card.normalization(), 0);
+        if (io.pixelgrad.zoo.models.Architectures.SMALL.contains(model.architecture()))
+            return model.inputChannels() == 1 ? grey(Normalization.HALF) : of(Normalization.HALF, 0);
         if (model.architecture().startsWith("caffe_")) return of(Normalization.CAFFE, 227);
         return imagenet();
     }

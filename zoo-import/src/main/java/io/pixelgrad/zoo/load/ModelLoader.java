@@ -125,7 +125,7 @@ public final class ModelLoader {
         ArchitectureMatch m = AUTO.equalsIgnoreCase(model.strip()) ? recognize(sd) : named(model, sd);
         if (m.name() == null) throw new WeightsFormatException(m.problems().get(0));
         if (!m.problems().isEmpty()) throw mismatch(m, m.problems(), sd);
-        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor());
+        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor(), key -> shapeOf(sd, key));
         List<String> problems = problems(c, sd);
         if (!problems.isEmpty()) {
             release(c);
@@ -175,7 +175,7 @@ public final class ModelLoader {
 
     private static ArchitectureMatch withShapeProblems(ArchitectureMatch m, StateDict sd) {
         if (m.name() == null || !m.problems().isEmpty()) return m;
-        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor());
+        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor(), key -> shapeOf(sd, key));
         try {
             return new ArchitectureMatch(m.name(), m.numClasses(), m.widthDivisor(), problems(c, sd));
         } finally {
@@ -242,6 +242,12 @@ public final class ModelLoader {
         WeightTensor t = sd.get(last);
         return List.of("weights " + sd.source() + ": " + (t == null ? "missing key " + last + " (the last layer's weight)"
                 : "key " + last + " has shape " + java.util.Arrays.toString(t.shape()) + ", the model expects [classes, features]"));
+    }
+
+    /** A key's shape in the file, or null (the small networks read their input size from it). */
+    private static long[] shapeOf(StateDict sd, String key) {
+        WeightTensor t = sd.get(key);
+        return t == null ? null : t.shape();
     }
 
     /** Every mismatch between the file and the model's parameters and buffers (training counters excepted). */

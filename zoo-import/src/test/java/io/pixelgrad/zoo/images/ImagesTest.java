@@ -122,7 +122,7 @@ class ImagesTest {
         Path bad = dir.resolve("bad.npy");
         Npy.write(Nd4j.rand(DataType.FLOAT, 4, 5, 7), bad);
         ImageInputException e = assertThrows(ImageInputException.class, () -> ImageInput.load(bad, Preprocessing.standard(Normalization.TORCHVISION)));
-        assertEquals("image " + bad + ": .npy input must have shape [3, H, W] or [N, 3, H, W], not [4, 5, 7]", e.getMessage());
+        assertEquals("image " + bad + ": .npy input must have shape [C, H, W] or [N, C, H, W] with C 3 or 1, not [4, 5, 7]", e.getMessage());
         Path dbl = dir.resolve("double.npy");
         Npy.write(Nd4j.rand(DataType.DOUBLE, 3, 5, 7), dbl);
         assertEquals(DataType.DOUBLE, ImageInput.load(dbl, Preprocessing.standard(Normalization.TORCHVISION)).dataType(),
