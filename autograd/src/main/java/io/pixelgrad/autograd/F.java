@@ -256,6 +256,11 @@ public final class F {
         return y;
     }
 
+    /** x * scale[c] + shift[c] per channel of [N,C,H,W], with fixed numbers (shift may be null). */
+    public static Tensor channelAffine(Tensor x, double[] scale, double[] shift) {
+        return io.pixelgrad.autograd.functions.ChannelAffine.apply(x, scale, shift);
+    }
+
     /** y = R x C^T on every plane (fixed matrices the caller owns). */
     public static Tensor separableLinear(Tensor x, INDArray rows, INDArray cols) {
         return SeparableLinear.apply(x, rows, cols);

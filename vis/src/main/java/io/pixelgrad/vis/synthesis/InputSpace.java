@@ -1,11 +1,9 @@
 package io.pixelgrad.vis.synthesis;
 
 import io.pixelgrad.autograd.F;
-import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.models.Classifier;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -101,9 +99,13 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
     public Tensor normalize(Tensor image) {
         checkChannels(image);
         Tensor ordered = reorder(image);
-        Tape tape = image.tape();
-        Tensor shifted = F.sub(F.mul(ordered, constant(tape, scale, image.dataType())), constant(tape, mean, image.dataType()));
-        return F.div(shifted, constant(tape, std, image.dataType()));
+        // x = (scale * I - mean) / std as one per-channel affine map: I * (scale / std) - mean / std
+        double[] a = new double[channels], b = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = scale[c] / std[c];
+            b[c] = -mean[c] / std[c];
+        }
+        return F.channelAffine(ordered, a, b);
     }
 
     /** The picture in [0,1] for a model input x (the inverse of {@link #normalize}, unclamped), as plain values. */
@@ -139,16 +141,6 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
         if (image.rank() != 4 || image.size(1) != channels)
             throw new IllegalArgumentException("input space " + name + " expects pictures [N," + channels + ",H,W], got "
                     + Arrays.toString(image.shape()));
-    }
-
-    /** A [1,C,1,1] constant of per-channel values, owned by the tape (or free-standing without one). */
-    private Tensor constant(Tape tape, double[] values, DataType type) {
-        INDArray a = Nd4j.create(values, new long[]{1, values.length, 1, 1}, 'c').castTo(type);
-        if (tape != null) {
-            tape.own(a);
-            return tape.constant(a);
-        }
-        return Tensor.constant(a);
     }
 
     @Override
