@@ -243,17 +243,18 @@ public final class F {
 
     /** Bilinear resize with align_corners=true (the first and last pixels of input and output coincide). */
     public static Tensor resizeBilinearAlignCorners(Tensor x, int outH, int outW) {
-        org.nd4j.linalg.api.buffer.DataType t = x.dataType();
-        INDArray rows = org.nd4j.linalg.factory.Nd4j.createFromArray(
-                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(2), outH)).castTo(t);
-        INDArray cols = org.nd4j.linalg.factory.Nd4j.createFromArray(
-                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(3), outW)).castTo(t);
-        Tensor y = SeparableLinear.apply(x, rows, cols);
-        if (y.tape() != null) {
-            y.tape().own(rows);
-            y.tape().own(cols);
-        }
-        return y;
+        return SeparableLinear.apply(x, alignCorners(x.size(2), outH, x.dataType()), alignCorners(x.size(3), outW, x.dataType()));
+    }
+
+    private static final java.util.Map<String, INDArray> ALIGN_CORNERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The interpolation matrix of an align-corners resize, made once per size and type and kept (a few kB each). */
+    private static INDArray alignCorners(long in, long out, org.nd4j.linalg.api.buffer.DataType t) {
+        return ALIGN_CORNERS.computeIfAbsent(in + ">" + out + ":" + t, k -> {
+            INDArray m = org.nd4j.linalg.factory.Nd4j.createFromArray(io.pixelgrad.engine.Interpolation.bilinearAlignCorners(in, out)).castTo(t);
+            m.setCloseable(false);
+            return m;
+        });
     }
 
     /** x * scale[c] + shift[c] per channel of [N,C,H,W], with fixed numbers (shift may be null). */
