@@ -25,7 +25,12 @@ public final class ImageInput {
     /** The [N, 3, H, W] float32 input for a file; every problem is a one-line {@link ImageInputException}. */
     public static INDArray load(Path file, Preprocessing preprocessing) throws ImageInputException {
         if (isNpy(file)) return loadNpy(file);
-        return preprocessing.apply(Images.read(file));
+        RgbImage image = Images.read(file);
+        try {
+            return preprocessing.apply(image);
+        } catch (IllegalArgumentException e) {
+            throw new ImageInputException("image " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether the file starts with NumPy's magic bytes (the extension is not trusted). */

@@ -301,6 +301,14 @@ public final class PyTorchReader implements WeightsReader {
      * one under "state_dict" or "model".
      */
     static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root) throws WeightsFormatException {
+        return stateDictOf(w, root, 0);
+    }
+
+    // A pickle can make a dict contain itself under "model": the depth limit keeps that from recursing without end.
+    private static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root, int depth) throws WeightsFormatException {
+        if (depth > 4) {
+            throw new WeightsFormatException(w + ": the pickle nests 'state_dict'/'model' dicts more than 4 deep, not a checkpoint");
+        }
         if (!(root instanceof Map)) {
             throw new WeightsFormatException(w + ": the pickle holds " + SafeUnpickler.describe(root)
                     + ", not a state_dict (a dict of name -> tensor)");
@@ -308,7 +316,7 @@ public final class PyTorchReader implements WeightsReader {
         Map<?, ?> m = (Map<?, ?>) root;
         for (String wrapper : List.of("state_dict", "model")) {
             if (m.get(wrapper) instanceof Map && !allTensors(m)) {
-                return stateDictOf(w, m.get(wrapper));
+                return stateDictOf(w, m.get(wrapper), depth + 1);
             }
         }
         if (m.isEmpty()) {
