@@ -44,6 +44,41 @@ def is_zip(path):
         return f.read(2) == b"PK"
 
 
+def crafted():
+    """Hostile files written by hand against what fuzzing (with inputs of a few kilobytes) cannot reach or took long to:
+    they go to weights/malformed/, the corpus MalformedWeightsTest checks message by message."""
+    import collections
+    import make_weight_fixtures as m
+    out = os.path.join(RES, "weights", "malformed")
+    one = m.FakeStorage(m.torch.FloatStorage, "0", 1)
+    # A stride of 0 repeats one stored float a billion times: 4 GB of floats from a 600-byte file.
+    m.write(os.path.join(out, "stride_zero.pth"), m.torch_zip(m.fake_pickle(collections.OrderedDict(
+        [("features.0.weight", m.FakeTensor(one, 0, [10 ** 9], [0]))])), {"0": bytes(4)}))
+    # Decimal text integers parse in quadratic time (3 MB of digits: 106 s); 5000 digits show the limit.
+    m.write(os.path.join(out, "pickle_long_text_int.pth"), m.torch_zip(b"\x80\x02L" + b"9" * 5000 + b"L\n.", {}))
+    m.write(os.path.join(out, "pickle_long4_huge_int.pth"), m.torch_zip(b"\x80\x02\x8b" + (2000).to_bytes(4, "little")
+                                                                        + b"\x01" * 2000 + b".", {}))
+
+
+def png_header_only(width, height):
+    """A PNG that is all header: IHDR claiming width x height 8-bit RGB pixels, then IEND without any image data."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+
+
+def crafted_images():
+    """Image headers that claim more than the file holds: ImageIO allocates the raster before reading any pixel."""
+    out = os.path.join(RES, "images")
+    with open(os.path.join(out, "header_5000x5000.png"), "wb") as f:
+        f.write(png_header_only(5000, 5000))
+    with open(os.path.join(out, "header_20000x20000.png"), "wb") as f:
+        f.write(png_header_only(20000, 20000))
+
+
 def weights():
     pth = sorted(glob.glob(os.path.join(RES, "weights", "*.pth")) + glob.glob(os.path.join(RES, "weights", "malformed", "*.pth")))
     zips = [p for p in pth if is_zip(p)]
@@ -123,6 +158,8 @@ def npy():
 
 
 def main():
+    crafted()
+    crafted_images()
     weights()
     images()
     npy()
