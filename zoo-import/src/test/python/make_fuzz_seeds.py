@@ -51,13 +51,21 @@ def crafted():
     import make_weight_fixtures as m
     out = os.path.join(RES, "weights", "malformed")
     one = m.FakeStorage(m.torch.FloatStorage, "0", 1)
+
+    def torch_zip(pickle_bytes, storages):
+        """make_weight_fixtures.torch_zip with fixed timestamps, so that rerunning this script changes no file."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for name, data in [("archive/data.pkl", pickle_bytes)] + [("archive/data/" + k, v) for k, v in storages.items()]:
+                z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+        return buf.getvalue()
     # A stride of 0 repeats one stored float a billion times: 4 GB of floats from a 600-byte file.
-    m.write(os.path.join(out, "stride_zero.pth"), m.torch_zip(m.fake_pickle(collections.OrderedDict(
+    m.write(os.path.join(out, "stride_zero.pth"), torch_zip(m.fake_pickle(collections.OrderedDict(
         [("features.0.weight", m.FakeTensor(one, 0, [10 ** 9], [0]))])), {"0": bytes(4)}))
     # Decimal text integers parse in quadratic time (3 MB of digits: 106 s); 5000 digits show the limit.
-    m.write(os.path.join(out, "pickle_long_text_int.pth"), m.torch_zip(b"\x80\x02L" + b"9" * 5000 + b"L\n.", {}))
-    m.write(os.path.join(out, "pickle_long4_huge_int.pth"), m.torch_zip(b"\x80\x02\x8b" + (2000).to_bytes(4, "little")
-                                                                        + b"\x01" * 2000 + b".", {}))
+    m.write(os.path.join(out, "pickle_long_text_int.pth"), torch_zip(b"\x80\x02L" + b"9" * 5000 + b"L\n.", {}))
+    m.write(os.path.join(out, "pickle_long4_huge_int.pth"), torch_zip(b"\x80\x02\x8b" + (2000).to_bytes(4, "little")
+                                                                      + b"\x01" * 2000 + b".", {}))
 
 
 def png_header_only(width, height):
@@ -70,9 +78,31 @@ def png_header_only(width, height):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
 
 
+def jpeg_with_scans(n):
+    """A small progressive JPEG whose smallest AC scan is repeated until the file has n scans: the decoder walks every
+    block once per scan, so at 4000x4000 20000 repeats (683 KB) kept ImageIO busy for 240 s."""
+    import struct
+    buf = io.BytesIO()
+    Image.new("L", (16, 16), 128).save(buf, "JPEG", progressive=True, quality=75)
+    b = buf.getvalue()
+    i, scans = 2, []
+    while b[i + 1] != 0xD9:
+        end = i + 2 + struct.unpack(">H", b[i + 2:i + 4])[0]
+        if b[i + 1] == 0xDA:  # entropy-coded data runs to the next marker that is not a stuffed 0 or a restart
+            while not (b[end] == 0xFF and b[end + 1] != 0 and not 0xD0 <= b[end + 1] <= 0xD7):
+                end += 1
+            scans.append((i, end))
+        i = end
+    start, end = min(scans[1:], key=lambda se: se[1] - se[0])
+    return b[:scans[-1][1]] + b[start:end] * (n - len(scans)) + b[scans[-1][1]:]
+
+
 def crafted_images():
-    """Image headers that claim more than the file holds: ImageIO allocates the raster before reading any pixel."""
+    """Image headers that claim more than the file holds (ImageIO allocates the raster before reading any pixel), and a
+    JPEG with more scans than any encoder writes."""
     out = os.path.join(RES, "images")
+    with open(os.path.join(out, "jpeg_150_scans.jpg"), "wb") as f:
+        f.write(jpeg_with_scans(150))
     with open(os.path.join(out, "header_5000x5000.png"), "wb") as f:
         f.write(png_header_only(5000, 5000))
     with open(os.path.join(out, "header_20000x20000.png"), "wb") as f:
@@ -126,7 +156,7 @@ def images():
     save(grey.convert("1"), os.path.join(d, "tiny_1bit.png"), format="PNG")
     save(Image.fromarray((np.asarray(grey, dtype=np.uint16) * 257), "I;16"), os.path.join(d, "tiny_grey16.png"), format="PNG")
     d = seed_dir("images", "JpegFuzzTest")
-    copy(["images/*.jpg"], d)
+    copy(["images/*.jpg"], d, max_size=8192)
     save(rgb, os.path.join(d, "tiny_rgb.jpg"), format="JPEG", quality=90)
     save(grey, os.path.join(d, "tiny_grey.jpg"), format="JPEG", quality=90)
     save(rgb, os.path.join(d, "tiny_progressive.jpg"), format="JPEG", quality=75, progressive=True)

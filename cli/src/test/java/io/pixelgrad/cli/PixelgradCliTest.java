@@ -247,7 +247,7 @@ class PixelgradCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"images/header_5000x5000.png", "images/header_20000x20000.png",
+    @ValueSource(strings = {"images/header_5000x5000.png", "images/header_20000x20000.png", "images/jpeg_150_scans.jpg",
         "io/pixelgrad/zoo/images/NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy"})
     void fuzzFindingsInImagesAreOneLine(String file, @TempDir Path dir) throws IOException {
         Path image = FIXTURES.resolve(file);

@@ -160,6 +160,15 @@ class ImagesTest {
     }
 
     @Test
+    void jpegWithMoreScansThanEncodersWriteIsRefused() {
+        // 150 scans on 16x16 pixels (make_fuzz_seeds.py); the same trick on 4000x4000 pixels decoded for 240 s.
+        Path scans = resource("jpeg_150_scans.jpg");
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(scans));
+        assertEquals("image " + scans + ": JPEG with more than 100 scans (encoders write at most about 20); refused, "
+                + "decoding it could take minutes", e.getMessage());
+    }
+
+    @Test
     void resizesThatWouldNeedGigabytesAreRefused(@TempDir Path dir) throws Exception {
         // 1x70000 resized by its shorter side is 256x17920000; a 40000x300 panorama needs a 34133x40000 weight matrix.
         Path tall = dir.resolve("tall.png");
