@@ -33,6 +33,35 @@ public final class FuzzFiles {
         }
     }
 
+    /** A reader of one kind of file and the exception that is its documented refusal. */
+    @FunctionalInterface
+    public interface Reader<T, E extends Exception> {
+        /** Reads {@code file}. */
+        T read(Path file) throws E;
+    }
+
+    /**
+     * Writes {@code data} to {@code name} and reads it: returns what was read, or null when the reader refused it with
+     * {@code refusal} carrying a one-line message that starts with {@code prefix} followed by the path and ": ". Any other
+     * exception propagates to the fuzzer as a finding.
+     */
+    public static <T, E extends Exception> T readOrRefuse(String name, byte[] data, Reader<T, E> reader, Class<E> refusal,
+                                                          String prefix) {
+        Path file = write(name, data);
+        try {
+            return reader.read(file);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // The reader declares only E, so this is its refusal; Java cannot catch a type parameter directly.
+            if (!refusal.isInstance(e)) {
+                throw new AssertionError("undeclared checked exception", e);
+            }
+            assertOneLine(e.getMessage(), prefix + file + ": ");
+            return null;
+        }
+    }
+
     /** Throws an AssertionError (a finding) unless {@code message} is one printable line starting with {@code prefix}. */
     public static void assertOneLine(String message, String prefix) {
         if (message == null || !message.startsWith(prefix) || message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0) {

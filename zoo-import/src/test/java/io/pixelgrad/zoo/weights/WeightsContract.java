@@ -1,7 +1,5 @@
 package io.pixelgrad.zoo.weights;
 
-import java.nio.file.Path;
-
 import io.pixelgrad.zoo.fuzz.FuzzFiles;
 
 /**
@@ -15,12 +13,8 @@ final class WeightsContract {
 
     /** Runs {@code reader} on the fuzzer's {@code data}, written to a file called {@code name}, and checks the contract. */
     static void check(WeightsReader reader, String name, byte[] data) {
-        Path file = FuzzFiles.write(name, data);
-        StateDict sd;
-        try {
-            sd = reader.read(file);
-        } catch (WeightsFormatException e) {
-            FuzzFiles.assertOneLine(e.getMessage(), "weights " + file + ": ");
+        StateDict sd = FuzzFiles.readOrRefuse(name, data, reader::read, WeightsFormatException.class, "weights ");
+        if (sd == null) {
             return;
         }
         for (WeightTensor t : sd.tensors().values()) {
