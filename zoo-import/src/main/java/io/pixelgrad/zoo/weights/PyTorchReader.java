@@ -203,6 +203,12 @@ public final class PyTorchReader implements WeightsReader {
     }
 
     private static byte[] readEntry(String w, ZipFile zip, ZipArchiveEntry e, int limit) throws IOException, WeightsFormatException {
+        // PyTorch stores entries uncompressed. commons-compress knows more methods, some only through optional
+        // libraries that are absent here (zstd, xz: NoClassDefFoundError), so anything but stored and deflated is refused.
+        if (e.getMethod() != ZipArchiveEntry.STORED && e.getMethod() != ZipArchiveEntry.DEFLATED) {
+            throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName()) + " uses compression method "
+                    + e.getMethod() + "; PyTorch writes entries uncompressed (re-save with torch.save)");
+        }
         try (InputStream in = zip.getInputStream(e)) {
             if (in == null) {
                 throw new WeightsFormatException(w + ": zip entry " + e.getName() + " cannot be read");

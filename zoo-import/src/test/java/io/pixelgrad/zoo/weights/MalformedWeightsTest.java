@@ -215,6 +215,17 @@ class MalformedWeightsTest {
         assertEquals(expected.trim(), errorOf(zipWithPickle(file + ".pth", pkl)));
     }
 
+    /** Files that broke a reader under fuzzing, kept in its fuzz test's inputs (which replay them too). */
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "PyTorchZipFuzzTest | finding_zstd_entry.pth | zip entry archive/data.pkl uses compression method 20; PyTorch writes entries uncompressed",
+    })
+    void fuzzFindings(String test, String file, String expected) throws Exception {
+        Path p = Path.of(MalformedWeightsTest.class.getResource(test + "Inputs/readsOrRefuses/" + file).toURI());
+        String m = errorOf(p);
+        assertTrue(m.startsWith(expected.trim()), "got: " + m);
+    }
+
     @Test
     void missingFile() {
         Path p = tmp.resolve("nope.pth");
