@@ -237,7 +237,8 @@ class PixelgradCliTest {
     /** Files that broke or strained a reader under fuzzing (zoo-import's malformed corpus and fuzz findings). */
     @ParameterizedTest
     @ValueSource(strings = {"weights/malformed/stride_zero.pth", "weights/malformed/pickle_long_text_int.pth",
-        "weights/malformed/pickle_long4_huge_int.pth", "io/pixelgrad/zoo/weights/PyTorchZipFuzzTestInputs/readsOrRefuses/finding_zstd_entry.pth"})
+        "weights/malformed/pickle_long4_huge_int.pth",
+        "io/pixelgrad/zoo/weights/PyTorchZipFuzzTestInputs/readsOrRefuses/finding_zstd_entry.pth"})
     void fuzzFindingsInWeightsAreOneLine(String file) {
         Path weights = FIXTURES.resolve(file);
         assertOneLineError(run("inspect", "--weights", weights.toString()), Pixelgrad.BAD_INPUT,
