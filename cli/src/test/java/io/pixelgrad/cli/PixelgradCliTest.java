@@ -234,6 +234,32 @@ class PixelgradCliTest {
         assertEquals("pixelgrad inspect: --load needs weights that fit an architecture; these do not\n", r.err().replace("\r", ""));
     }
 
+    /** Files that broke or strained a reader under fuzzing (zoo-import's malformed corpus and fuzz findings). */
+    @ParameterizedTest
+    @ValueSource(strings = {"weights/malformed/stride_zero.pth", "weights/malformed/pickle_long_text_int.pth",
+        "weights/malformed/pickle_long4_huge_int.pth",
+        "io/pixelgrad/zoo/weights/PyTorchZipFuzzTestInputs/readsOrRefuses/finding_zstd_entry.pth"})
+    void fuzzFindingsInWeightsAreOneLine(String file) {
+        Path weights = FIXTURES.resolve(file);
+        assertOneLineError(run("inspect", "--weights", weights.toString()), Pixelgrad.BAD_INPUT,
+                "pixelgrad inspect: weights " + weights + ": ");
+        assertOneLineError(run("classify", "--weights", weights.toString(), "--image", PHOTO_NPY.toString()), Pixelgrad.BAD_INPUT,
+                "pixelgrad classify: weights " + weights + ": ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"images/header_5000x5000.png", "images/header_20000x20000.png", "images/jpeg_150_scans.jpg",
+        "io/pixelgrad/zoo/images/NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy"})
+    void fuzzFindingsInImagesAreOneLine(String file, @TempDir Path dir) throws IOException {
+        Path image = FIXTURES.resolve(file);
+        Path out = dir.resolve("out");
+        for (String command : new String[]{"classify", "saliency"}) {
+            Run r = run(command, "--weights", ALEXNET16.toString(), "--image", image.toString(), "--out", out.toString());
+            assertOneLineError(r, Pixelgrad.BAD_INPUT, "pixelgrad " + command + ": image " + image + ": ");
+            assertTrue(emptyOrMissing(out));
+        }
+    }
+
     @Test
     void inspectOfAFileThatIsNotWeightsIsOneLine() {
         Run r = run("inspect", "--weights", PHOTO.toString());

@@ -203,6 +203,12 @@ public final class PyTorchReader implements WeightsReader {
     }
 
     private static byte[] readEntry(String w, ZipFile zip, ZipArchiveEntry e, int limit) throws IOException, WeightsFormatException {
+        // PyTorch stores entries uncompressed. commons-compress knows more methods, some only through optional
+        // libraries that are absent here (zstd, xz: NoClassDefFoundError), so anything but stored and deflated is refused.
+        if (e.getMethod() != ZipArchiveEntry.STORED && e.getMethod() != ZipArchiveEntry.DEFLATED) {
+            throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName()) + " uses compression method "
+                    + e.getMethod() + "; PyTorch writes entries uncompressed (re-save with torch.save)");
+        }
         try (InputStream in = zip.getInputStream(e)) {
             if (in == null) {
                 throw new WeightsFormatException(w + ": zip entry " + e.getName() + " cannot be read");
@@ -301,6 +307,14 @@ public final class PyTorchReader implements WeightsReader {
      * one under "state_dict" or "model".
      */
     static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root) throws WeightsFormatException {
+        return stateDictOf(w, root, 0);
+    }
+
+    // A pickle can make a dict contain itself under "model": the depth limit keeps that from recursing without end.
+    private static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root, int depth) throws WeightsFormatException {
+        if (depth > 4) {
+            throw new WeightsFormatException(w + ": the pickle nests 'state_dict'/'model' dicts more than 4 deep, not a checkpoint");
+        }
         if (!(root instanceof Map)) {
             throw new WeightsFormatException(w + ": the pickle holds " + SafeUnpickler.describe(root)
                     + ", not a state_dict (a dict of name -> tensor)");
@@ -308,7 +322,7 @@ public final class PyTorchReader implements WeightsReader {
         Map<?, ?> m = (Map<?, ?>) root;
         for (String wrapper : List.of("state_dict", "model")) {
             if (m.get(wrapper) instanceof Map && !allTensors(m)) {
-                return stateDictOf(w, m.get(wrapper));
+                return stateDictOf(w, m.get(wrapper), depth + 1);
             }
         }
         if (m.isEmpty()) {

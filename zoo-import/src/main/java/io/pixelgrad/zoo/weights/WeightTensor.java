@@ -76,6 +76,13 @@ public final class WeightTensor {
             throw new WeightsFormatException(where + ": key " + name + " has offset " + offset
                     + " past its storage of " + storageElems + " elements");
         }
+        if (numel > storageElems) {
+            // Every element lies inside the storage, so only overlapping strides (e.g. 0) get here: a few bytes
+            // could then claim gigabytes of floats.
+            throw new WeightsFormatException(where + ": key " + name + " with shape " + Arrays.toString(shape) + " and strides "
+                    + Arrays.toString(strides) + " has " + numel + " elements but its storage holds only " + storageElems
+                    + " (overlapping views are not supported)");
+        }
         return new WeightTensor(name, shape.clone(), dtype, storage, offset, strides.clone(), numel);
     }
 
