@@ -122,12 +122,12 @@ public abstract class ExplainCommand extends PixelgradCommand {
     }
 
     /**
-     * A picture as saved: small networks' inputs (28x28) are enlarged by a whole factor with nearest-neighbour pixels
-     * to about 224 pixels, so maps stay readable; the .npy files keep the network's resolution.
+     * A picture as saved: small networks' inputs (28x28 MNIST, 32x32 CIFAR) are enlarged by a whole factor with
+     * nearest-neighbour pixels to about 224 pixels, so maps stay readable; the .npy files keep the network's resolution.
      */
     protected static BufferedImage displayed(BufferedImage img) {
         int side = Math.max(img.getWidth(), img.getHeight());
-        return side >= 112 ? img : Render.enlarge(img, Math.max(1, 224 / side));
+        return side > 32 ? img : Render.enlarge(img, Math.max(1, 224 / side));
     }
 
     /** Stages the three files of one attribution (plus the low-res map of Grad-CAM and CAM). */

@@ -52,7 +52,7 @@ public final class EvaluateCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        if (batch < 1) throw new UserException("--batch must be at least 1, not " + batch);
+        if (batch < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, not " + batch);
         DatasetKind kind = data.kind();
         DataType type = dtype.dataType();
         Path file = weights;

@@ -29,6 +29,7 @@ import io.pixelgrad.zoo.train.Trainer;
 import io.pixelgrad.zoo.train.TrainingOptions;
 import io.pixelgrad.zoo.weights.SafetensorsFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,8 +96,8 @@ public final class TrainCommand extends PixelgradCommand {
     @Override
     protected int run() throws Exception {
         if (!Architectures.SMALL.contains(arch))
-            throw new UserException("unknown architecture '" + arch + "'; train knows: " + String.join(", ", Architectures.SMALL));
-        if (epochs < 1) throw new UserException("--epochs must be at least 1, not " + epochs);
+            throw usage("--arch: unknown architecture '" + arch + "'; train knows: " + String.join(", ", Architectures.SMALL));
+        if (epochs < 1) throw usage("--epochs must be at least 1, not " + epochs);
         DatasetKind kind = data.kind();
         Path checkpoint = out.resolve(CHECKPOINT);
         if (!resume && Files.exists(checkpoint))
@@ -108,7 +109,7 @@ public final class TrainCommand extends PixelgradCommand {
                     optimizer.equals("sgd") ? momentum : 0, weightDecay, schedule, noAugment ? Augmentation.NONE : kind.augmentation(),
                     seed, dtype.dataType());
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            throw usage(e.getMessage());
         }
         Dataset train = data.load(true, w -> err().println("warning: " + w));
         Dataset test = data.load(false, w -> err().println("warning: " + w));
@@ -166,6 +167,10 @@ public final class TrainCommand extends PixelgradCommand {
             out().flush();
         }
         return 0;
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private void writeResults(Trainer t, DatasetKind kind, Dataset train, Dataset test, List<EpochStats> history,
