@@ -39,7 +39,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void gradientsUnderTheThreeRulesAndTopClass(String name) throws Exception {
         Reference r = Reference.load(name);
         int cls = r.manifest.get("class").asInt();
@@ -55,7 +55,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void featureProjections(String name) throws Exception {
         Reference r = Reference.load(name);
         for (JsonNode p : r.manifest.get("projections")) {
@@ -78,7 +78,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void gradCamAtTheDefaultAndAnotherLayer(String name) throws Exception {
         Reference r = Reference.load(name);
         assertEquals(r.manifest.get("default_layer").asText(), new GradCam(r.model).layer());
@@ -94,7 +94,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void occlusion(String name) throws Exception {
         Reference r = Reference.load(name);
         JsonNode o = r.manifest.get("occlusion");
@@ -115,7 +115,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void smoothGradWithTheReferenceNoise(String name) throws Exception {
         Reference r = Reference.load(name);
         JsonNode sg = r.manifest.get("smoothgrad");
@@ -126,7 +126,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void integratedGradients(String name) throws Exception {
         Reference r = Reference.load(name);
         IntegratedGradients ig = new IntegratedGradients(new Saliency(r.model), r.manifest.get("ig_steps").asInt(), null, 4, ProgressListener.NONE);
@@ -134,7 +134,7 @@ class ReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void filterSmoothness(String name) throws Exception {
         Reference r = Reference.load(name);
         for (JsonNode l : r.manifest.get("filter_layers")) {
@@ -144,12 +144,12 @@ class ReferenceTest {
             Reference.assertClose("filters_smoothness", f, r.expected("filters_smoothness_" + l.asText()), TOL);
         }
         assertEquals("features.0", Filters.firstConv(r.model));
-        assertTrue(Filters.of(r.model, "features.0").isRgb());
+        assertEquals(r.x.size(1) == 3, Filters.of(r.model, "features.0").isRgb(), "colour filters for colour input only");
         assertThrows(IllegalArgumentException.class, () -> Filters.of(r.model, "features.1"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"alexnet_16", "vgg16_16"})
+    @ValueSource(strings = {"alexnet_16", "vgg16_16", "smallvgg_4"})
     void gradientTrace(String name) throws Exception {
         Reference r = Reference.load(name);
         GradientTrace.Result t = new GradientTrace(r.model).trace(r.x, Target.topClass());

@@ -215,8 +215,37 @@ public final class TrainCommand extends PixelgradCommand {
             outputs.png("evolution.png", Evolution.filmstrip(snapshots, labels, picture));
             outputs.png("confusion.png", Charts.confusion(ev.confusion(), ev.classes(),
                     String.format(Locale.ROOT, "%s on %s test: %.2f%% of %d images", o.architecture(), kind.id(), 100 * ev.accuracy(), ev.count())));
+            StringBuilder list = new StringBuilder("# One test image per class (the first of each in the test set), in test-set order.\n");
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (int i : firstOfEachClass(test)) {
+                String name = sampleName(test.classes().get(test.label(i)));
+                if (!used.add(name)) name = name + "-" + test.label(i);
+                outputs.png("samples/" + name + ".png", Render.picture(test.rgbImage(i)));
+                list.append(name).append('\n');
+            }
+            outputs.text("samples/samples.txt", list.toString());
             for (Path p : outputs.commit()) err().println("wrote " + p);
         }
+    }
+
+    /** The index of each class's first test image, in test-set order. */
+    static List<Integer> firstOfEachClass(Dataset test) {
+        List<Integer> firsts = new ArrayList<>();
+        boolean[] seen = new boolean[test.classes().size()];
+        for (int i = 0; i < test.size(); i++) {
+            if (!seen[test.label(i)]) {
+                seen[test.label(i)] = true;
+                firsts.add(i);
+            }
+        }
+        return firsts;
+    }
+
+    /** A file name for a class's sample: lower case, runs of other characters as '-' ("T-shirt/top" to "t-shirt-top", "7" to "digit-7"). */
+    static String sampleName(String className) {
+        String slug = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        if (slug.isEmpty()) slug = "class";
+        return slug.matches("[0-9]+") ? "digit-" + slug : slug;
     }
 
     /** Loss and accuracy per epoch, training (dashed) and test (solid), side by side. */
