@@ -121,6 +121,50 @@ class TrainCommandTest {
     }
 
     @Test
+    void cifarAndFolderDataTrainColourAndGreyNetworks(@TempDir Path tmp) throws Exception {
+        Path cifar = Files.createDirectories(tmp.resolve("cifar"));
+        Random r = new Random(4);
+        for (String f : List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin")) {
+            byte[] b = new byte[8 * 3073];
+            r.nextBytes(b);
+            for (int i = 0; i < 8; i++) b[i * 3073] = (byte) (i % 10);
+            Files.write(cifar.resolve(f), b);
+        }
+        Path out = tmp.resolve("cifar-run");
+        PixelgradCliTest.Run c = run("train", "--arch", "smallvgg", "--dataset", "cifar10", "--data", cifar.toString(), "--epochs", "1",
+                "--batch", "8", "--out", out.toString());
+        assertEquals(0, c.code(), c.err());
+        ModelCard card = ModelCard.read(out.resolve("model.safetensors"));
+        assertEquals(3, card.channels());
+        assertEquals(32, card.side());
+        assertEquals("airplane", card.classes().get(0));
+        assertTrue(Files.isRegularFile(out.resolve("samples/airplane.png")));
+
+        Path folder = tmp.resolve("folder");
+        for (String split : List.of("train", "test"))
+            for (String cls : List.of("dark", "light")) {
+                Path d = Files.createDirectories(folder.resolve(split).resolve(cls));
+                for (int i = 0; i < 6; i++) {
+                    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+                    int v = cls.equals("dark") ? 30 + i : 220 - i;
+                    for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, v << 16 | v << 8 | v);
+                    ImageIO.write(img, "png", d.resolve(i + ".png").toFile());
+                }
+            }
+        Files.writeString(folder.resolve("train/dark/broken.png"), "not an image");
+        Path folderOut = tmp.resolve("folder-run");
+        PixelgradCliTest.Run f = run("train", "--arch", "lenet", "--dataset", "folder", "--data", folder.toString(), "--epochs", "1",
+                "--batch", "4", "--out", folderOut.toString());
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.err().contains("warning: skipping " + folder.resolve("train/dark/broken.png")), f.err());
+        assertTrue(f.err().contains("warning: 1 unreadable image(s) skipped in " + folder.resolve("train")), f.err());
+        ModelCard fc = ModelCard.read(folderOut.resolve("model.safetensors"));
+        assertEquals(List.of("dark", "light"), fc.classes());
+        assertEquals("half", fc.normalization().id());
+        assertEquals(1, fc.channels());
+    }
+
+    @Test
     void aResumedRunEndsWhereAnUninterruptedOneDoes(@TempDir Path tmp) throws Exception {
         Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
         assertEquals(0, run(train(straight, "--epochs", "2")).code());
