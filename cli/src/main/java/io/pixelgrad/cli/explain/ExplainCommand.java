@@ -138,6 +138,15 @@ public abstract class ExplainCommand extends PixelgradCommand {
         o.json(m + ".json", describe(m, a, net));
     }
 
+    /**
+     * Occlusion's patch side and stride: as given, else 32 and 16, or 6 and 2 for inputs under 64 pixels (the small
+     * networks' 28x28 and 32x32 images).
+     */
+    protected static int[] occlusionGeometry(Integer patch, Integer stride, long h, long w) {
+        boolean small = h < 64 || w < 64;
+        return new int[]{patch != null ? patch : small ? 6 : 32, stride != null ? stride : small ? 2 : 16};
+    }
+
     /** Heatmap, overlay and (gradient methods) the colour gradient image, side by side, enlarged for small inputs. */
     protected static BufferedImage panel(Attribution a, Input in, Colormap cm) {
         BufferedImage g = a.gradientImage();
