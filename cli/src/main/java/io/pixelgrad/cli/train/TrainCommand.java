@@ -49,14 +49,16 @@ import java.util.Map;
  * matrix.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder.",
-            "Cross-entropy loss, SGD with momentum or Adam, a learning-rate schedule, random crops and flips; every random",
-            "choice comes from --seed, so a rerun (or a run resumed with --resume) gives the same weights bit for bit.",
-            "Writes into --out: model.safetensors (weights plus class names and preprocessing, usable by every other",
-            "command), train.json (loss and accuracy per epoch), curves.png, evolution.png (first-layer filters and one",
-            "test image's maps after every epoch), confusion.png; checkpoint.safetensors is rewritten after each epoch."},
+        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder:",
+            "cross-entropy, Adam or SGD with momentum, a learning-rate schedule, random crops and flips. Every random",
+            "choice comes from --seed: a rerun, or a run resumed with --resume, gives the same weights bit for bit.",
+            "Writes into --out: model.safetensors (the weights with their class names and preprocessing, for every",
+            "other command), train.json (loss and accuracy per epoch), curves.png, evolution.png (the first layer's",
+            "filters and one test image's maps, after every epoch), confusion.png and samples/ (a test image per",
+            "class); checkpoint.safetensors is rewritten after each epoch."},
         footer = {"", "Example:",
-            "  pixelgrad train --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist --epochs 15 --out runs/fmnist"})
+            "  pixelgrad train --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist \\",
+            "      --epochs 15 --out runs/fmnist"})
 public final class TrainCommand extends PixelgradCommand {
 
     /** The checkpoint file inside --out. */
@@ -90,7 +92,8 @@ public final class TrainCommand extends PixelgradCommand {
     DtypeOption dtype;
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true, description = "Directory for the results and the checkpoint.")
     Path out;
-    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same options; --epochs may grow).")
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same options; a larger --epochs extends it, with"
+                    + " the schedule stretched to the new length).")
     boolean resume;
 
     @Override
