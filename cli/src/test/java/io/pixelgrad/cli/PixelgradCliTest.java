@@ -192,8 +192,8 @@ class PixelgradCliTest {
     void usageMistakesAreOneLineWithExitCode2() {
         Run r = run("classify", "--weights", ALEXNET16.toString(), "--image", PHOTO.toString(), "--tpo", "3");
         assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad classify: Unknown options: '--tpo', '3'");
-        r = run("classify", "--image", PHOTO.toString());
-        assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad classify: Missing required option: '--weights=FILE'");
+        r = run("train", "--data", PHOTO.toString(), "--out", PHOTO.toString());
+        assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad train: Missing required option: '--dataset=NAME'");
         r = run("classify", "--weights", ALEXNET16.toString(), "--image", PHOTO.toString(), "--top", "0");
         assertOneLineError(r, Pixelgrad.BAD_INPUT, "pixelgrad classify: --top must be at least 1, not 0");
         r = run("frobnicate");
