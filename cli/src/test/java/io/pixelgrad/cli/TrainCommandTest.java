@@ -188,7 +188,7 @@ class TrainCommandTest {
         assertOneLine(run(train(out, "--arch", "resnet")), 2, "--arch: unknown architecture 'resnet'; train knows: lenet, smallvgg");
         assertOneLine(run(train(out, "--dataset", "imagenet")), 2, "--dataset: unknown data set 'imagenet'; known: mnist, fashion-mnist, cifar10, folder");
         assertOneLine(run(train(out, "--optimizer", "rmsprop")), 2, "unknown optimizer 'rmsprop'; known: sgd, adam");
-        assertOneLine(run(train(out, "--dtype", "float16")), 2, "--dtype must be float32 or float64, not float16");
+        assertOneLine(run(train(out, "--dtype", "float16")), 2, "unknown --dtype 'float16': use float32 or float64");
         assertOneLine(run(train(out, "--resume")), 1, "--resume: there is no checkpoint.safetensors in " + out);
         Path broken = Files.createDirectories(tmp.resolve("broken"));
         for (String f : List.of("train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
