@@ -1,7 +1,6 @@
 package io.pixelgrad.cli.serve;
 
 import io.pixelgrad.cli.PixelgradCommand;
-import io.pixelgrad.cli.UserException;
 import io.pixelgrad.cli.VersionProvider;
 import io.pixelgrad.cli.options.DtypeOption;
 import io.pixelgrad.cli.options.ModelOption;
@@ -14,6 +13,7 @@ import io.pixelgrad.zoo.models.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -50,12 +50,13 @@ public final class ServeCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        if (port < 0 || port > 65535) throw new UserException("--port must be between 0 and 65535, not " + port);
+        if (port < 0 || port > 65535)
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new UserException("--host " + host + " is not an address of this machine");
+            throw new ParameterException(spec.commandLine(), "--host " + host + " is not a known address");
         }
         Classifier net = loadModel(model, weights, dtype.dataType);
         ModelSource source = new WeightsModelSource(net, weights.weights);

@@ -19,7 +19,6 @@ const state = {
   scores: null,       // /api/scores of that image
   cls: null,          // the class explained (index)
   unit: null,         // {layer, unit} selected in the overview
-  jobs: {},           // method name -> running job id
 };
 
 // Timings the speed check reads (milliseconds since the page opened).
@@ -44,14 +43,24 @@ function say(text, isError) {
   m.className = isError ? 'error' : '';
 }
 
-// Every call goes through here: a refusal (busy, too large, not an image...) becomes an Error with the server's words.
+// Every call goes through here: a refusal (too large, not an image...) becomes an Error with the server's words.
+// "Busy" (503: the server's work queue is full) is retried a few times, a second apart, before giving up.
 async function api(path, params, options) {
   const query = params ? '?' + new URLSearchParams(params).toString() : '';
-  const response = await fetch(path + query, options);
-  let body = null;
-  try { body = await response.json(); } catch (e) { /* not JSON */ }
-  if (!response.ok) throw new Error((body && body.error) || (response.status + ' ' + response.statusText));
-  return body;
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(path + query, options);
+    let body = null;
+    try { body = await response.json(); } catch (e) { /* not JSON */ }
+    if (response.ok) {
+      if (attempt > 1) say('');
+      return body;
+    }
+    const message = (body && body.error) || (response.status + ' ' + response.statusText);
+    const retriable = response.status === 503 && attempt < 4 && !(options && options.body instanceof Blob);
+    if (!retriable) throw new Error(message);
+    say(message + ' (retrying)');
+    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ start
@@ -337,10 +346,14 @@ function drawUnit(u) {
     synth.append(button, el('span', { class: 'muted' }, ' a picture that excites this unit: not available yet'));
   } else {
     const status = el('span', { class: 'status' });
-    const out = el('div', { class: 'result' });
-    button.addEventListener('click', () => runJob({ kind: 'synthesis', layer: u.layer, unit: u.channel }, status, out,
-      (r) => out.replaceChildren(figure(r.picture, 'an input that excites ' + u.layer + ' unit ' + u.channel, side))));
-    synth.append(button, status, out);
+    const cancel = el('button', { type: 'button', id: 'synthesis-cancel', hidden: '' }, 'Cancel');
+    const progress = el('progress', { max: 1, value: 0, hidden: '' });
+    const out = el('div', { class: 'result', id: 'synthesis-result' });
+    button.addEventListener('click', () => runJob({ kind: 'synthesis', layer: u.layer, unit: u.channel }, {
+      status, progress, cancel,
+      onDone: (r) => out.replaceChildren(figure(r.picture, 'an input that excites ' + u.layer + ' unit ' + u.channel, side)),
+    }));
+    synth.append(button, ' ', cancel, ' ', progress, status, out);
   }
   $('unit').replaceChildren(el('p', { class: 'facts' }, facts.join(' · ')), row, synth);
 }
@@ -392,7 +405,6 @@ function buildMethods() {
     const status = el('span', { class: 'status' });
     const result = el('div', { class: 'result', id: 'result-' + m.name });
     run.addEventListener('click', () => (m.slow ? runSlow(m) : runQuick(m)));
-    cancel.addEventListener('click', () => cancelJob(m));
     box.append(el('div', { class: 'method', id: 'method-' + m.name },
       el('h3', {}, m.title + (m.slow ? ' (long)' : '')), el('p', { class: 'about' }, m.about),
       m.params.length ? params : null, el('div', {}, run, ' ', cancel, ' ', progress, status), result));
@@ -430,21 +442,18 @@ async function runQuickMethods() {
 
 async function runSlow(m) {
   const card = $('method-' + m.name);
-  const status = card.querySelector('.status'), out = card.querySelector('.result');
-  const progress = card.querySelector('progress'), cancel = card.querySelector('#cancel-' + m.name);
-  const q = methodQuery(m);
-  progress.hidden = false;
-  progress.value = 0;
-  cancel.hidden = false;
-  await runJob(Object.assign({ kind: 'attribution' }, q), status, out, (r) => showResult(m, r), progress,
-    (id) => { state.jobs[m.name] = id; });
-  cancel.hidden = true;
-  progress.hidden = true;
-  delete state.jobs[m.name];
+  await runJob(Object.assign({ kind: 'attribution' }, methodQuery(m)), {
+    status: card.querySelector('.status'),
+    progress: card.querySelector('progress'),
+    cancel: card.querySelector('#cancel-' + m.name),
+    onDone: (r) => showResult(m, r),
+  });
 }
 
-// Starts a job and follows its progress (server-sent events) until it is done, failed or cancelled.
-async function runJob(query, status, out, onDone, progress, onStarted) {
+// Starts a job and follows its progress (server-sent events) until it is done, failed or cancelled. ui holds the
+// status text element, and optionally a progress bar and a Cancel button (shown while the job runs).
+async function runJob(query, ui) {
+  const { status, progress, cancel, onDone } = ui;
   let job;
   try {
     job = await api('/api/jobs', query, { method: 'POST' });
@@ -457,12 +466,23 @@ async function runJob(query, status, out, onDone, progress, onStarted) {
     await onDone(job.result);
     return;
   }
-  if (onStarted) onStarted(job.job);
   status.textContent = 'waiting for a free worker…';
+  if (progress) { progress.hidden = false; progress.value = 0; }
+  let over = false;
+  const stop = async () => {
+    try {
+      status.textContent = 'cancelling…';
+      await api('/api/jobs/' + encodeURIComponent(job.job) + '/cancel', null, { method: 'POST' });
+    } catch (e) {
+      say(e.message, true);
+    }
+  };
+  if (cancel) { cancel.hidden = false; cancel.onclick = stop; }
   await new Promise((resolve) => {
     const events = new EventSource('/api/jobs/' + encodeURIComponent(job.job) + '/events');
-    const finish = () => { events.close(); resolve(); };
+    const finish = () => { over = true; events.close(); resolve(); };
     events.addEventListener('progress', (e) => {
+      if (over) return;
       const p = JSON.parse(e.data);
       if (p.total > 0) {
         status.textContent = p.done + ' of ' + p.total;
@@ -480,16 +500,8 @@ async function runJob(query, status, out, onDone, progress, onStarted) {
     events.addEventListener('cancelled', () => { finish(); status.textContent = 'cancelled'; });
     events.onerror = () => { finish(); status.textContent = 'lost the connection to the server'; };
   });
-}
-
-async function cancelJob(m) {
-  const id = state.jobs[m.name];
-  if (!id) return;
-  try {
-    await api('/api/jobs/' + encodeURIComponent(id) + '/cancel', null, { method: 'POST' });
-  } catch (e) {
-    say(e.message, true);
-  }
+  if (progress) progress.hidden = true;
+  if (cancel) { cancel.hidden = true; cancel.onclick = null; }
 }
 
 async function showResult(m, r) {
