@@ -21,8 +21,9 @@ const state = {
   unit: null,         // {layer, unit} selected in the overview
 };
 
-// Timings the speed check reads (milliseconds since the page opened).
-window.pixelgradTimings = { overviewPainted: null, methods: {} };
+// Timings the speed check reads (milliseconds since the page opened): the first overview painted, the latest one
+// (and for which image), and per method the time from the click to its pictures decoded.
+window.pixelgradTimings = { overviewPainted: null, lastOverview: null, methods: {} };
 
 const $ = (id) => document.getElementById(id);
 
@@ -104,7 +105,9 @@ async function showImage(id) {
     state.scores = scores;
     drawOverview();
     requestAnimationFrame(() => {
-      if (window.pixelgradTimings.overviewPainted === null) window.pixelgradTimings.overviewPainted = performance.now();
+      const now = performance.now();
+      if (window.pixelgradTimings.overviewPainted === null) window.pixelgradTimings.overviewPainted = now;
+      window.pixelgradTimings.lastOverview = { image: id, painted: now };
     });
     drawScores();
     chooseClass(scores.top);
