@@ -45,6 +45,7 @@ final class Explorer {
     private final Map<String, LayerActivations.Layer> layers = new LinkedHashMap<>();
     private final Methods methods;
     private final int[] inputShape;
+    private final Result firstOverview;
 
     /**
      * Views of the source's model. Runs one forward pass on the first sample to learn every layer's output shape (and
@@ -55,12 +56,10 @@ final class Explorer {
         this.model = source.model();
         this.visualizer = visualizer;
         this.thumbSide = config.thumbSide();
-        INDArray x = first.array(model.dataType());
-        try {
-            for (LayerActivations.Layer l : LayerActivations.of(model, x, thumbSide)) layers.put(l.name(), l);
-        } finally {
-            Arrays.release(x);
-        }
+        long t0 = System.nanoTime();
+        List<LayerActivations.Layer> ls = activations(first);
+        for (LayerActivations.Layer l : ls) layers.put(l.name(), l);
+        this.firstOverview = overview(first, ls, t0);
         this.inputShape = new int[]{first.channels(), first.height(), first.width()};
         List<String> mapLayers = new ArrayList<>();
         layers.values().forEach(l -> {
@@ -107,16 +106,27 @@ final class Explorer {
         return m;
     }
 
+    /** The overview of the first sample, computed when the views were made. */
+    Result firstOverview() {
+        return firstOverview;
+    }
+
     /** Every layer's activation thumbnails for one image (the overview), plus the picture itself. */
     Result overview(PreparedImage img) {
         long t0 = System.nanoTime();
+        return overview(img, activations(img), t0);
+    }
+
+    private List<LayerActivations.Layer> activations(PreparedImage img) {
         INDArray x = img.array(model.dataType());
-        List<LayerActivations.Layer> ls;
         try {
-            ls = LayerActivations.of(model, x, thumbSide);
+            return LayerActivations.of(model, x, thumbSide);
         } finally {
             Arrays.release(x);
         }
+    }
+
+    private Result overview(PreparedImage img, List<LayerActivations.Layer> ls, long t0) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (LayerActivations.Layer l : ls)
             out.add(ordered("name", l.name(), "description", l.description(), "kind", l.maps() ? "maps" : "vector",

@@ -124,7 +124,9 @@ public final class ExplorerServer implements AutoCloseable {
         PreparedImage first = images.get(source.samples().get(0).id());
         this.explorer = new Explorer(source, config, visualizer, first);
         this.cache = new ResultCache(config.cacheBytes());
-        cache.put(key("overview", first.id()), explorer.overview(first));
+        // the page opens on the first sample: its answers are ready before the first visitor
+        cache.put(key("overview", first.id()), explorer.firstOverview());
+        cache.put(key("scores", first.id(), 10), explorer.scores(first, 10));
         this.modelInfo = Explorer.json(explorer.modelInfo(images.describeSamples(), config));
         for (String[] f : STATIC.values()) files.put(f[0], resource(WEB + f[0]));
         this.quick = new WorkQueue("quick", config.quickWorkers(), config.quickQueue());
@@ -155,9 +157,10 @@ public final class ExplorerServer implements AutoCloseable {
         this.boundAuthority = authority(config.host(), http.getAddress().getPort());
     }
 
-    /** The page's address, e.g. http://127.0.0.1:8080/. */
+    /** The page's address, e.g. http://127.0.0.1:8080/ (on all interfaces: the loopback address to open here). */
     public URI uri() {
-        return URI.create("http://" + boundAuthority + "/");
+        InetAddress a = http.getAddress().getAddress();
+        return URI.create("http://" + (a.isAnyLocalAddress() ? authority("127.0.0.1", port()) : boundAuthority) + "/");
     }
 
     /** The port bound (useful with port 0). */
