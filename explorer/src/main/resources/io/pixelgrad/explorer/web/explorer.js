@@ -27,6 +27,11 @@ window.pixelgradTimings = { overviewPainted: null, lastOverview: null, methods: 
 
 const $ = (id) => document.getElementById(id);
 
+// "class 281 (tabby cat)", or just "class 3" when the model's classes have no names.
+function classLabel(index, name) {
+  return 'class ' + index + (name && name !== 'class ' + index ? ' (' + name + ')' : '');
+}
+
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -198,8 +203,9 @@ function drawOverview() {
     layer.bytes = layer.bytes || decode(layer.data);
     const g = layerGeometry(layer);
     const canvas = el('canvas', { width: g.width, height: g.height, 'data-layer': layer.name, title: layer.description });
-    const layerMax = Math.max(...layer.scales);
-    paintLayer(canvas, layer, g, mode === 'unit' ? null : mode === 'layer' ? layerMax : globalMax);
+    const reference = mode === 'unit' ? null : mode === 'layer' ? Math.max(...layer.scales) : globalMax;
+    layer.repaint = () => paintLayer(canvas, layer, g, reference);
+    layer.repaint();
     canvas.addEventListener('click', (e) => {
       const r = canvas.getBoundingClientRect();
       const unit = unitAt(layer, g, e.clientX - r.left, e.clientY - r.top);
@@ -259,6 +265,7 @@ function markSelection() {
   const layer = state.overview.layers.find((l) => l.name === state.unit.layer);
   const canvas = document.querySelector('canvas[data-layer="' + CSS.escape(state.unit.layer) + '"]');
   if (!layer || !canvas) return;
+  layer.repaint();
   const g = layerGeometry(layer), u = state.unit.unit, ctx = canvas.getContext('2d');
   ctx.strokeStyle = '#d9480f';
   ctx.lineWidth = 2;
@@ -292,8 +299,11 @@ function enlarged(img, side) {
 // ------------------------------------------------------------------------------------------------ one unit
 
 async function selectUnit(layer, unit) {
+  // repaint only the columns whose highlight changes (a full redraw would lose every column's scroll position)
+  const before = state.unit && state.overview.layers.find((l) => l.name === state.unit.layer);
   state.unit = { layer, unit };
-  drawOverview();
+  if (before) before.repaint();
+  markSelection();
   const section = $('unit-section');
   section.hidden = false;
   $('unit-title').textContent = layer + ', unit ' + unit;
@@ -382,7 +392,7 @@ function chooseClass(index) {
   state.cls = index;
   for (const li of $('scores').children) li.classList.toggle('chosen', Number(li.dataset.class) === index);
   const known = state.scores && state.scores.scores.find((s) => s.index === index);
-  $('class-name').textContent = 'class ' + index + (known ? ' (' + known.name + ')' : '');
+  $('class-name').textContent = classLabel(index, known && known.name);
 }
 
 // ------------------------------------------------------------------------------------------------ methods
@@ -514,7 +524,7 @@ async function showResult(m, r) {
   if (r.images.gradient) figs.push(figure(r.images.gradient, 'the gradient itself', side));
   const q = methodQuery(m);
   q.class = r.class;
-  const facts = 'class ' + r.class + ' (' + r.className + ')' + (r.layer ? ' · layer ' + r.layer : '')
+  const facts = classLabel(r.class, r.className) + (r.layer ? ' · layer ' + r.layer : '')
     + ' · computed in ' + r.ms + ' ms';
   const link = el('a', { href: '/api/attribution.npy?' + new URLSearchParams(q).toString() }, 'raw .npy');
   card.querySelector('.result').replaceChildren(el('div', { class: 'row' }, ...figs), el('p', { class: 'facts muted' }, facts, ' · ', link));
@@ -577,7 +587,7 @@ function drawTrace(t) {
     }
   });
   const key = el('div', { class: 'key' }, ...rules.map((rule) => el('span', {}, el('span', { class: 'swatch ' + rule }), ' ' + rule)));
-  const note = el('p', { class: 'muted' }, 'Class ' + t.class + ' (' + t.className + '). Shares are standard / guided / deconvnet. '
+  const note = el('p', { class: 'muted' }, 'Explained: ' + classLabel(t.class, t.className) + '. Shares are standard / guided / deconvnet. '
     + 'Float32 decisions within ' + t.fragile.tolerance + ' of flipping: ' + t.fragile.reluNearZero + ' ReLU inputs, '
     + t.fragile.poolNearTies + ' max-pool windows.');
   $('trace').replaceChildren(key, chart, note);
