@@ -58,10 +58,13 @@ public final class ServeCommand extends PixelgradCommand {
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), "--host " + host + " is not a known address");
         }
+        // Where the model comes from. When the built-in trained model (issue 13) lands, --weights becomes optional and
+        // its absence selects that model's ModelSource (its own pipeline, samples and class names) here.
         Classifier net = loadModel(model, weights, dtype.dataType);
         ModelSource source = new WeightsModelSource(net, weights.weights);
         err().println("Preparing the explorer (one pass over the first sample)...");
         err().flush();
+        // Feature visualization (issue 8) plugs in here: .featureVisualizer(...) enables the page's button for it.
         ExplorerServer server = ExplorerServer.builder(source).config(ExplorerConfig.defaults().at(host, port)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
