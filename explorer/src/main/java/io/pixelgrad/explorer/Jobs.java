@@ -41,6 +41,7 @@ final class Jobs {
         private String error;
         private volatile boolean cancelRequested;
         private Future<?> future;
+        private WorkQueue lane;
 
         Job(String id, String key) {
             this.id = id;
@@ -159,6 +160,7 @@ final class Jobs {
             });
             synchronized (j) {
                 j.future = f;
+                j.lane = lane;
             }
         } catch (RuntimeException refused) {
             synchronized (this) {
@@ -190,7 +192,15 @@ final class Jobs {
     /** Cancels a job (see {@link Job#cancel()}) and returns what it is now. */
     Snapshot cancel(String id) {
         Job j = get(id);
-        if (j.cancel()) retire(j);
+        if (j.cancel()) {
+            retire(j);
+            WorkQueue lane;
+            synchronized (j) {
+                lane = j.lane;
+            }
+            // a cancelled job still waiting frees its place in the queue now, not when a worker gets to it
+            if (lane != null) lane.purge();
+        }
         return j.snapshot();
     }
 

@@ -38,6 +38,11 @@ final class WorkQueue implements AutoCloseable {
         }
     }
 
+    /** Drops cancelled tasks from the queue. */
+    void purge() {
+        pool.purge();
+    }
+
     /** Tasks running or waiting. */
     int load() {
         return pool.getActiveCount() + pool.getQueue().size();

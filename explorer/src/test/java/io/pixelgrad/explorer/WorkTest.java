@@ -94,8 +94,13 @@ class WorkTest {
             assertTrue(busy.json().get("error").asText().startsWith("busy: 1 slow computations running and 1 waiting"), busy.text());
             assertEquals("1", busy.header("Retry-After"));
             assertEquals(200, http.get("/api/model").status(), "a full lane does not stop the page");
+            // cancelling the waiting job frees its place at once
+            assertEquals("cancelled", http.post("/api/jobs/" + waiting + "/cancel", new byte[0], "text/plain").json().get("state").asText());
+            List<Event> gone = events(server, waiting, e -> { });
+            assertEquals("cancelled", gone.get(gone.size() - 1).name());
+            String third = http.post("/api/jobs?kind=synthesis&layer=features.0&unit=3", new byte[0], "text/plain").json().get("job").asText();
             release.countDown();
-            for (String job : List.of(running, waiting)) {
+            for (String job : List.of(running, third)) {
                 List<Event> ev = events(server, job, e -> { });
                 assertEquals("done", ev.get(ev.size() - 1).name(), ev.toString());
             }
