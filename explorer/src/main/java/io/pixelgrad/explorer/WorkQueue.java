@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A lane of computation: a fixed number of worker threads and a queue of fixed length. When both are full a new task
- * is refused at once with a "busy" answer (HTTP 503) instead of piling up: every task holds network-sized arrays, so
- * the number of tasks alive at once is what bounds the server's memory.
+ * is refused at once with a "busy" answer (HTTP 503) instead of piling up. Only a running task holds network-sized
+ * arrays, so the workers bound the server's memory; the queue bounds how far behind the lane may fall.
  */
 final class WorkQueue implements AutoCloseable {
 
