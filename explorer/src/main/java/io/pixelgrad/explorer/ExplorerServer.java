@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Three kinds of threads: a bounded pool answers HTTP requests; a "quick" work lane computes views (overview,
  * scores, unit, gradient maps, trace) and a "slow" lane runs long jobs (occlusion, SmoothGrad, integrated gradients,
  * feature visualization) whose progress streams to the page as server-sent events. Both lanes have fixed queues and
- * answer 503 "busy" when full, which is what bounds memory under load. Answers are cached by (model, image, view or
- * method, parameters).
+ * answer 503 "busy" when full: the workers bound memory under load, the queues the backlog. Answers are cached by
+ * (model, image, view or method, parameters).
  *
  * <p>Safety: the page and its two files are served from memory by exact path (no request ever names a file); image ids
  * are keys into an in-memory store; uploads are capped in bytes and pixels and must be PNG, JPEG, BMP or GIF; requests
