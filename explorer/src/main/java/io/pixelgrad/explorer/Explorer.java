@@ -260,11 +260,7 @@ final class Explorer {
         } finally {
             Arrays.release(x);
         }
-        Map<String, Object> images = new LinkedHashMap<>();
-        images.put("heatmap", Pictures.dataUrl(a.heatmap(colormap)));
-        images.put("overlay", Pictures.dataUrl(a.overlay(img.picture(), colormap)));
-        BufferedImage g = Pictures.gradient(a);
-        if (g != null) images.put("gradient", Pictures.dataUrl(g));
+        Map<String, String> images = Pictures.attribution(a, img.picture(), colormap);
         Map<String, Object> r = ordered("image", img.id(), "method", method.name(), "title", method.title(),
                 "class", a.targetClass(), "className", source.className(a.targetClass()), "layer", a.layer(),
                 "parameters", a.parameters(), "colormap", colormap.name().toLowerCase(Locale.ROOT), "rawShape", a.shape(),
