@@ -21,10 +21,11 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code pixelgrad serve}: the explorer, a local web page to walk through the network and watch gradients reach the pixels. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Serve the explorer: a web page to walk through the network layer by layer, click any unit to see",
-            "its activation map and its deconvnet/guided projection to the pixels, compare every attribution method for",
-            "a class, and watch the gradient travel back to the pixels. Open the printed address in a browser;",
-            "Ctrl-C stops the server. Everything runs on this machine; the page needs no internet."},
+        description = {"Serve the explorer: a web page to walk through the network layer by layer.",
+            "Click any unit to see its activation map and its deconvnet and guided",
+            "projections to the pixels, compare every attribution method for a class,",
+            "and watch the gradient travel back to the pixels. Open the printed address",
+            "in a browser; Ctrl-C stops the server. Everything runs on this machine."},
         footer = {"", "Example:", "  pixelgrad serve -w alexnet.pth            # then open http://127.0.0.1:8080/",
             "  pixelgrad serve -w vgg16.pth --port 9000 --dtype float64"})
 public final class ServeCommand extends PixelgradCommand {
