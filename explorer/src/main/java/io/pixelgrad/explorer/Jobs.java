@@ -75,19 +75,17 @@ final class Jobs {
             changed();
         }
 
-        /** Asks the job to stop; true when it had not started (it never will). */
+        /**
+         * Asks the job to stop; true when it had not started (it never will, and is cancelled now). A running job
+         * stops at its next progress report and is reported cancelled only then, once its computation has ended.
+         */
         boolean cancel() {
             cancelRequested = true;
-            Future<?> f;
             synchronized (this) {
-                f = future;
+                if (state != State.QUEUED || future == null || !future.cancel(false)) return false;
             }
-            // a job still waiting in the queue never starts; a running one stops at its next progress report
-            if (f != null && f.cancel(false)) {
-                finish(State.CANCELLED, null, null);
-                return true;
-            }
-            return false;
+            finish(State.CANCELLED, null, null);
+            return true;
         }
 
         synchronized Snapshot snapshot() {
