@@ -93,13 +93,14 @@ class ExplorerTimingsTest {
             browser.await(d -> browser.js("const o = window.pixelgradTimings.lastOverview; return o && o.image === 'sample-coffee'") == Boolean.TRUE);
             double cold = ((Number) browser.js("return window.pixelgradTimings.lastOverview.painted")).doubleValue() - t0;
             // saliency for classes not asked before (nothing cached): click a class, click Run, pictures decoded
-            List<Double> saliency = new ArrayList<>();
+            List<Double> saliency = new ArrayList<>(), serverPart = new ArrayList<>();
             for (int k = 1; k < 8; k++) {
                 browser.driver.findElements(By.cssSelector("#scores li")).get(k).click();
                 browser.js("window.pixelgradTimings.methods = {};");
                 browser.driver.findElement(By.id("run-saliency")).click();
                 browser.await(d -> browser.js("return window.pixelgradTimings.methods.saliency") != null);
                 saliency.add(((Number) browser.js("return window.pixelgradTimings.methods.saliency")).doubleValue());
+                serverPart.add(((Number) browser.js("return window.pixelgradTimings.server.saliency")).doubleValue());
             }
             System.out.printf(Locale.ROOT, "explorer timing %s: server start (sample prepared, layers learned, first overview) %.0f ms%n", arch, startMs);
             System.out.printf(Locale.ROOT, "explorer timing %s: overview first paint after the page opens: %s%n", arch, ms(firstPaint));
@@ -107,6 +108,8 @@ class ExplorerTimingsTest {
             System.out.printf(Locale.ROOT, "explorer timing %s: CLI saliency method in-process: %s; with its PNG panel: %s%n", arch, ms(method), ms(withPng));
             System.out.printf(Locale.ROOT, "explorer timing %s: saliency in the browser, click to pictures decoded: %s; ratio to the CLI method %.2f%n",
                     arch, ms(saliency), median(saliency) / median(method));
+            System.out.printf(Locale.ROOT, "explorer timing %s: of which the server computing and drawing: %s; ratio of the whole to the CLI method with its PNG %.2f%n",
+                    arch, ms(serverPart), median(saliency) / median(withPng));
         }
     }
 }

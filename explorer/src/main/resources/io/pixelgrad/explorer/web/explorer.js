@@ -22,8 +22,9 @@ const state = {
 };
 
 // Timings the speed check reads (milliseconds since the page opened): the first overview painted, the latest one
-// (and for which image), and per method the time from the click to its pictures decoded.
-window.pixelgradTimings = { overviewPainted: null, lastOverview: null, methods: {} };
+// (and for which image), per method the time from the click to its pictures decoded, and the part of it the server
+// spent computing and drawing.
+window.pixelgradTimings = { overviewPainted: null, lastOverview: null, methods: {}, server: {} };
 
 const $ = (id) => document.getElementById(id);
 
@@ -444,6 +445,7 @@ async function runQuick(m) {
     const r = await api('/api/attribution', methodQuery(m));
     await showResult(m, r);
     window.pixelgradTimings.methods[m.name] = performance.now() - clicked;
+    window.pixelgradTimings.server[m.name] = r.ms;
   } catch (e) {
     status.textContent = e.message;
   }
