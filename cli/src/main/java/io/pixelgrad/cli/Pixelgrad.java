@@ -23,7 +23,7 @@ import java.nio.file.NoSuchFileException;
 @Command(name = "pixelgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"See how a class score reaches the pixels: load AlexNet/VGG weights, classify images, and draw",
                 "saliency, guided backprop, deconvnet, Grad-CAM, occlusion, SmoothGrad, integrated gradients, filters,",
-                "activation maps and gradient traces."},
+                "activation maps and gradient traces; or serve all of it as a local web page (serve)."},
         subcommands = {ClassifyCommand.class, InspectCommand.class, LayersCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.SaliencyCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.GuidedCommand.class,
@@ -38,7 +38,7 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
                 io.pixelgrad.cli.synthesis.MaximizeCommand.class, io.pixelgrad.cli.synthesis.DreamCommand.class,
                 io.pixelgrad.cli.train.TrainCommand.class, io.pixelgrad.cli.train.EvaluateCommand.class,
-                CompareCommand.class, CommandLine.HelpCommand.class},
+                CompareCommand.class, io.pixelgrad.cli.serve.ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {
 
