@@ -249,6 +249,8 @@ class PixelgradCliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"images/header_5000x5000.png", "images/header_20000x20000.png", "images/jpeg_150_scans.jpg",
+        "io/pixelgrad/zoo/images/BmpFuzzTestInputs/readsOrRefuses/finding_bmp_index.bmp",
+        "io/pixelgrad/zoo/images/PngFuzzTestInputs/readsOrRefuses/finding_2048x1.png",
         "io/pixelgrad/zoo/images/NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy"})
     void fuzzFindingsInImagesAreOneLine(String file, @TempDir Path dir) throws IOException {
         Path image = FIXTURES.resolve(file);

@@ -149,7 +149,7 @@ public final class Images {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(8);
             if (head.length == 0) return "empty file";
-            if (head[0] == 'P' && head[1] == 'K') return "a zip archive, perhaps weights given as the image";
+            if (head.length >= 2 && head[0] == 'P' && head[1] == 'K') return "a zip archive, perhaps weights given as the image";
             if ((head[0] & 0xff) == 0x80) return "a Python pickle, perhaps weights given as the image";
             boolean text = true;
             for (byte b : head) text &= b == '\n' || b == '\r' || b == '\t' || (b >= 32 && b < 127);

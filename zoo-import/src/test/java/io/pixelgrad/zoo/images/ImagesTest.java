@@ -189,6 +189,22 @@ class ImagesTest {
     }
 
     @Test
+    void imageFindingsOfTheFuzzerAreOneLineRefusals() throws Exception {
+        // A one-byte file "P" made the "not an image" hint read a second byte (ArrayIndexOutOfBoundsException).
+        Path p = Path.of(ImagesTest.class.getResource("BmpFuzzTestInputs/readsOrRefuses/finding_bmp_index.bmp").toURI());
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(p));
+        assertEquals("image " + p + ": not an image (looks like text); PNG, JPEG, BMP or .npy expected", e.getMessage());
+        // Valid images whose standard resize needs gigabytes (a 2048x1 PNG would become 524288x256).
+        for (String f : new String[]{"PngFuzzTestInputs/readsOrRefuses/finding_2048x1.png",
+            "JpegFuzzTestInputs/readsOrRefuses/finding_229x10872.jpg"}) {
+            Path q = Path.of(ImagesTest.class.getResource(f).toURI());
+            e = assertThrows(ImageInputException.class, () -> ImageInput.load(q, Preprocessing.standard(Normalization.TORCHVISION)));
+            assertTrue(e.getMessage().startsWith("image " + q + ": resizing the "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" needs too much memory (the image is too large or too elongated)"), e.getMessage());
+        }
+    }
+
+    @Test
     void npyFindingsOfTheFuzzerAreOneLineRefusals() throws Exception {
         // The fuzzer's .npy finding: shape (7,) of uint8 with 6 data bytes (NpyFuzzTestInputs, replayed there too).
         Path shortData = Path.of(ImagesTest.class.getResource("NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy").toURI());
