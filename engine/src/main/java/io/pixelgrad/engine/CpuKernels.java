@@ -134,7 +134,18 @@ public class CpuKernels extends PortableKernels {
         INDArray gl = Layout.toLayoutOf(x, g);
         INDArray out = Layout.like(x);
         INDArray dg = Layout.dense(gl), dout = Layout.dense(out);
-        if (maskByInput) {
+        if (maskByInput && !clampGradient) {
+            // The true gradient, step(x) * g, in one pass over both buffers (split over threads) instead of two ops.
+            FloatBuffer xb = dx.data().asNioFloat(), gb = dg.data().asNioFloat(), ob = dout.data().asNioFloat();
+            Parallel.forRanges(x.length(), (from, to) -> {
+                int n = (int) (to - from), at = (int) from;
+                float[] xs = new float[n], gs = new float[n];
+                xb.get(at, xs);
+                gb.get(at, gs);
+                for (int k = 0; k < n; k++) gs[k] = (xs[k] > 0 ? 1f : 0f) * gs[k];
+                ob.put(at, gs);
+            });
+        } else if (maskByInput) {
             // mask * g, then (guided) the ReLU of that, which equals mask * relu(g) because the mask is 0 or 1.
             Nd4j.exec(new Step(dx, dout, 0.0));
             dout.muli(dg);
@@ -312,41 +323,53 @@ public class CpuKernels extends PortableKernels {
 
     /**
      * One output row of a channels-last max-pool: for every channel at once, the first maximum of each window in
-     * row-major order (PyTorch's rule: replace when strictly greater or NaN).
+     * row-major order (PyTorch's rule: replace when strictly greater or NaN). The window's input rows are read once,
+     * in bulk, and the output row and its switches written once: per-position buffer calls cost more than the compares.
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
                                             int c, int h, int w, int oh, int ow) {
-        float[] best = new float[c], values = new float[c];
-        long[] index = new long[c];
+        float[][] rows = new float[s.kH()][];
+        int[] rowOf = new int[s.kH()];
+        for (int ky = 0; ky < s.kH(); ky++) {
+            int row = i * s.sH() - s.pH() + ky * s.dH();
+            rowOf[ky] = row;
+            if (row < 0 || row >= h) continue;
+            rows[ky] = new float[w * c];
+            in.get((n * h + row) * w * c, rows[ky], 0, w * c);
+        }
+        float[] best = new float[ow * c];
+        long[] index = new long[ow * c];
         for (int j = 0; j < ow; j++) {
-            java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+            int o = j * c;
             boolean first = true;
             for (int ky = 0; ky < s.kH(); ky++) {
-                int row = i * s.sH() - s.pH() + ky * s.dH();
-                if (row < 0 || row >= h) continue;
+                float[] r = rows[ky];
+                if (r == null) continue;
                 for (int kx = 0; kx < s.kW(); kx++) {
                     int col = j * s.sW() - s.pW() + kx * s.dW();
                     if (col < 0 || col >= w) continue;
-                    int plane = row * w + col;
+                    int plane = rowOf[ky] * w + col, at = col * c;
                     if (first) {
-                        java.util.Arrays.fill(index, plane);
+                        // the first candidate is taken as is: what "greater than -inf, or NaN" keeps
+                        System.arraycopy(r, at, best, o, c);
+                        java.util.Arrays.fill(index, o, o + c, plane);
                         first = false;
+                        continue;
                     }
-                    // One position's channels are contiguous: copy them out in bulk, then compare on plain arrays.
-                    in.get(((n * h + row) * w + col) * c, values, 0, c);
                     for (int ch = 0; ch < c; ch++) {
-                        float v = values[ch];
-                        if (v > best[ch] || v != v) {
-                            best[ch] = v;
-                            index[ch] = plane;
+                        float v = r[at + ch];
+                        if (v > best[o + ch] || v != v) {
+                            best[o + ch] = v;
+                            index[o + ch] = plane;
                         }
                     }
                 }
             }
-            int outBase = ((n * oh + i) * ow + j) * c;
-            dst.put(outBase, best, 0, c);
-            sw.put(outBase, index, 0, c);
+            if (first) java.util.Arrays.fill(best, o, o + c, Float.NEGATIVE_INFINITY);
         }
+        int outBase = (n * oh + i) * ow * c;
+        dst.put(outBase, best, 0, ow * c);
+        sw.put(outBase, index, 0, ow * c);
     }
 
     /** One plane of a row-major NCHW max-pool, with the same tie and NaN rule. */
@@ -387,7 +410,13 @@ public class CpuKernels extends PortableKernels {
         INDArray grad = nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
         FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
-        if (nhwc) {
+        int spanH = (spec.kernelH() - 1) * spec.dilationH() + 1, spanW = (spec.kernelW() - 1) * spec.dilationW() + 1;
+        if (nhwc && spec.strideH() >= spanH && spec.strideW() >= spanW) {
+            // Windows that do not overlap (2x2 stride 2): each output row owns its input rows, so threads take whole
+            // rows and move them in bulk, which costs far less than a buffer call per element.
+            Parallel.forEach(n * oh, task -> unpoolRowChannelsLast(src, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
+                    spec.strideH() * (task % oh) - spec.padH(), spanH));
+        } else if (nhwc) {
             // Overlapping windows may send two rows' gradients to one input, so threads split by channel instead.
             Parallel.forRanges(c, (c0, c1) -> {
                 int from = (int) c0, to = (int) c1, outputs = oh * ow;
@@ -411,5 +440,26 @@ public class CpuKernels extends PortableKernels {
         }
         if (g != gradOut) Arrays.release(g);
         return grad;
+    }
+
+    /**
+     * Unpooling of one output row of a channels-last max-pool whose windows do not overlap: its gradients go to their
+     * switches in the input rows top .. top + span - 1, which no other output row touches; those rows are written whole.
+     */
+    private static void unpoolRowChannelsLast(FloatBuffer src, FloatBuffer dst, LongBuffer sw, int b, int i, int c, int h,
+                                              int w, int oh, int ow, int top, int span) {
+        int outBase = (b * oh + i) * ow * c;
+        float[] g = new float[ow * c];
+        long[] switches = new long[ow * c];
+        src.get(outBase, g, 0, g.length);
+        sw.get(outBase, switches, 0, switches.length);
+        float[][] rows = new float[span][];
+        for (int k = 0; k < g.length; k++) {
+            int plane = (int) switches[k], r = plane / w - top;
+            if (rows[r] == null) rows[r] = new float[w * c];
+            rows[r][(plane % w) * c + k % c] += g[k];
+        }
+        for (int r = 0; r < span; r++)
+            if (rows[r] != null) dst.put((b * h + top + r) * w * c, rows[r], 0, w * c);
     }
 }

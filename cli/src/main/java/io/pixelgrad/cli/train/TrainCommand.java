@@ -150,10 +150,16 @@ public final class TrainCommand extends PixelgradCommand {
                 for (int e = done; e < epochs; e++) {
                     final int epoch = e;
                     final long offset = (long) (e - done) * steps;
-                    EpochStats s = t.epoch(e, (step, total, loss, acc) -> {
-                        bar.stepTo(offset + step);
-                        bar.message(String.format(Locale.ROOT, "epoch %d/%d loss %.4f acc %.2f%%", epoch + 1, epochs, loss, 100 * acc));
-                    });
+                    EpochStats s;
+                    try {
+                        s = t.epoch(e, (step, total, loss, acc) -> {
+                            bar.stepTo(offset + step);
+                            bar.message(String.format(Locale.ROOT, "epoch %d/%d loss %.4f acc %.2f%%", epoch + 1, epochs, loss, 100 * acc));
+                        });
+                    } catch (ArithmeticException diverged) {
+                        throw new UserException("training diverged in epoch " + (e + 1) + ": " + diverged.getMessage()
+                                + "; the last good epoch's checkpoint is kept", diverged);
+                    }
                     history.add(s);
                     snapshots.add(Snapshot.of(model, fixed));
                     Checkpoint c = Checkpoint.of(t, e + 1, history, snapshots);
