@@ -57,12 +57,12 @@ def pca(name, x):
     var = s[:K] ** 2 / (n - 1)
     ratio = s[:K] ** 2 / (s ** 2).sum()
     _, s_low, _ = torch.pca_lowrank(x, q=min(K + 4, min(x.shape)), center=True, niter=8)
-    np.save(OUT / f"pca_{name}_x.npy", x.numpy())
-    np.save(OUT / f"pca_{name}_components.npy", comps.numpy())
-    np.save(OUT / f"pca_{name}_variance.npy", var.numpy())
-    np.save(OUT / f"pca_{name}_ratio.npy", ratio.numpy())
-    np.save(OUT / f"pca_{name}_projection.npy", proj.numpy())
-    np.save(OUT / f"pca_{name}_lowrank_variance.npy", (s_low[:K] ** 2 / (n - 1)).numpy())
+    np.save(OUT / f"pca_{name}_x.npy", np.ascontiguousarray(x.numpy()))
+    np.save(OUT / f"pca_{name}_components.npy", np.ascontiguousarray(comps.numpy()))
+    np.save(OUT / f"pca_{name}_variance.npy", np.ascontiguousarray(var.numpy()))
+    np.save(OUT / f"pca_{name}_ratio.npy", np.ascontiguousarray(ratio.numpy()))
+    np.save(OUT / f"pca_{name}_projection.npy", np.ascontiguousarray(proj.numpy()))
+    np.save(OUT / f"pca_{name}_lowrank_variance.npy", np.ascontiguousarray((s_low[:K] ** 2 / (n - 1)).numpy()))
 
 
 def trustworthiness(x, y, k):
