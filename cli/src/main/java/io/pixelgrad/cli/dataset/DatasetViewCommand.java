@@ -67,6 +67,8 @@ abstract class DatasetViewCommand extends PixelgradCommand {
             description = "Images per forward pass (default: as many as fit in about 128 MB of activations, at most 256).")
     protected Integer batch;
 
+    private final List<String> pending = new ArrayList<>();
+
     /** The model, its description and the data set, ready for a pass. */
     protected record Loaded(Classifier net, ModelCard card, Dataset dataset, Normalization normalization, int skipped) {
         /** [1, C, H, W] of the data set's images. */
@@ -113,9 +115,9 @@ abstract class DatasetViewCommand extends PixelgradCommand {
             d = kind.load(data.data, s.equals("train"), 1, 28, warnings::add);
         }
         if (data.limit > 0) d = d.first(data.limit);
-        for (int i = 0; i < warnings.size() && i < 3; i++) err().println("warning: " + warnings.get(i));
-        if (skipped > 0) err().println("warning: " + skipped + " unreadable image(s) skipped");
-        err().flush();
+        // told when the pass starts, so that a mistake found before it is still the only line printed
+        for (int i = 0; i < warnings.size() && i < 3; i++) pending.add("warning: " + warnings.get(i));
+        if (skipped > 0) pending.add("warning: " + skipped + " unreadable image(s) skipped");
         if (d.channels() != net.inputChannels())
             throw new UserException(d.name() + " images have " + d.channels() + " channel(s); " + net.architecture() + " takes "
                     + net.inputChannels());
@@ -163,8 +165,11 @@ abstract class DatasetViewCommand extends PixelgradCommand {
         return (int) Math.max(1, Math.min(256, (128L << 20) / perImage));
     }
 
-    /** Runs a pass with a progress bar. */
+    /** Runs a pass with a progress bar, after telling the warnings of reading the data set. */
     protected DatasetPass.Result run(DatasetPass.Builder pass, Dataset d) {
+        for (String w : pending) err().println(w);
+        err().flush();
+        pending.clear();
         try (Progress bar = Progress.start("Pass over " + d.size() + " images", d.size(), " img", 1)) {
             ProgressListener p = (done, total) -> bar.stepTo(done);
             return pass.progress(p).build().run();
