@@ -63,6 +63,9 @@ public final class TopCommand extends DatasetViewCommand {
         if (k > d.size()) throw usage("--k " + k + " is more than the " + d.size() + " images of the data set");
         List<String> layers = layers(l.net(), l.inputShape(), layer, DatasetViewCommand::isConv);
         if (layers.isEmpty()) throw usage(l.net().architecture() + " has no convolution; name layers with --layer");
+        Map<String, List<Integer>> drawn = new LinkedHashMap<>();
+        for (String name : layers)
+            drawn.put(name, channelList((int) LayerGeometry.layer(l.net(), l.inputShape(), name).outputShape()[1]));
         DatasetPass.Result result = run(DatasetPass.of(l.net(), batches(l, layers)).topK(k, layers), d);
 
         Map<String, Object> json = facts("top", l);
@@ -77,7 +80,6 @@ public final class TopCommand extends DatasetViewCommand {
             TopUnits top = result.top(name);
             LayerGeometry.Layer geometry = LayerGeometry.layer(l.net(), l.inputShape(), name);
             ReceptiveField rf = geometry.receptiveField();
-            List<Integer> drawn = channelList(top.channels());
             perLayer.put(name, layerJson(top, geometry, d));
             boolean spatial = geometry.outputShape().length == 4;
             TopSheet.Projection projection = !deconv ? null : (c, hit) -> {
@@ -85,7 +87,7 @@ public final class TopCommand extends DatasetViewCommand {
                     return Patches.deconv(l.net(), one.images(), name, c, hit, rf, spatial);
                 }
             };
-            sheets.put(name, TopSheet.draw(top, drawn, i -> pictures.computeIfAbsent(i, j -> Render.picture(d.rgbImage(j))), rf, tile, projection));
+            sheets.put(name, TopSheet.draw(top, drawn.get(name), i -> pictures.computeIfAbsent(i, j -> Render.picture(d.rgbImage(j))), rf, tile, projection));
             out().println(summary(top, d));
         }
         json.put("layers", perLayer);
