@@ -62,12 +62,22 @@ public final class NeighborsCommand extends DatasetViewCommand {
         if (index != null && (index < 0 || index >= d.size()))
             throw usage("--index " + index + " out of range: the data set has images 0.." + (d.size() - 1));
 
+        Batches batches = batches(l, List.of(DatasetPass.penultimate(l.net())));
         INDArray x;
         BufferedImage picture;
         String caption;
+        double[] queryFeatures;
         if (index != null) {
             try (Batch one = Batches.of(d, l.normalization()).batchSize(1).dataType(dtype.dataType).build().batch(index)) {
                 x = one.images().dup();
+            }
+            // in the batch the pass will run it in, so that the image itself is at distance 0 exactly
+            int size;
+            try (Batch first = batches.batch(0)) {
+                size = first.size();
+            }
+            try (Batch own = batches.batch(index / size)) {
+                queryFeatures = Neighbors.features(l.net(), own.images(), index % size);
             }
             picture = Render.picture(d.rgbImage(index));
             caption = "#" + index + " " + d.classes().get(d.label(index));
@@ -83,11 +93,11 @@ public final class NeighborsCommand extends DatasetViewCommand {
             picture = ImageInput.isNpy(query) ? Render.input(Passes.floats(x), d.height(), d.width())
                     : Render.picture(pre.centerCrop(pre.resizeShorterSide(Images.read(query))));
             caption = String.valueOf(query.getFileName());
+            queryFeatures = Neighbors.features(l.net(), x);
         }
-        double[] queryFeatures = Neighbors.features(l.net(), x);
         Neighbors search = new Neighbors(queryFeatures, Passes.values(x), k);
         Arrays.release(x);
-        run(DatasetPass.of(l.net(), batches(l, List.of(DatasetPass.penultimate(l.net()))))
+        run(DatasetPass.of(l.net(), batches)
                 .features(search.featureSink()).inputs(search.inputSink()), d);
 
         Map<Integer, BufferedImage> pictures = new HashMap<>();

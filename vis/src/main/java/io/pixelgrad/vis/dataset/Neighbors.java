@@ -56,14 +56,21 @@ public final class Neighbors {
 
     /** The penultimate features of one input [1, C, H, W] (or [C, H, W]), flattened: what the pass compares. */
     public static double[] features(Classifier model, INDArray input) {
-        INDArray x = Passes.asBatchOfOne(model, input);
+        return features(model, Passes.asBatchOfOne(model, input), 0);
+    }
+
+    /**
+     * The penultimate features of image i of a batch [N, C, H, W]. A query taken from the data set is best computed in
+     * its own batch of the pass: float32 results can differ in the last bits with the batch size.
+     */
+    public static double[] features(Classifier model, INDArray batch, int i) {
         String layer = DatasetPass.penultimate(model);
         try (Tape tape = new Tape()) {
             tape.watch(layer);
-            Tensor out = model.forwardTo(tape.constant(x), layer);
+            Tensor out = model.forwardTo(tape.constant(batch), layer);
             try (ActivationBuffer a = new ActivationBuffer(out.value())) {
                 double[] row = new double[a.c * a.plane()];
-                a.flat(0, row, 0);
+                a.flat(i, row, 0);
                 return row;
             }
         }
