@@ -162,6 +162,22 @@ class DatasetViewsCliTest {
     }
 
     @Test
+    void float64RunsFindTheSameTopImages() throws Exception {
+        Path f32 = tmp.resolve("top32"), f64 = tmp.resolve("top64");
+        assertEquals(0, run(args("top", f32, "--layer", "features.8", "--k", "3")).code());
+        PixelgradCliTest.Run r = run(args("top", f64, "--layer", "features.8", "--k", "3", "--dtype", "float64"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode a = json(f32.resolve("top.json")), b = json(f64.resolve("top.json"));
+        assertEquals("float64", b.get("dtype").asText());
+        JsonNode ca = a.get("layers").get("features.8").get("channels"), cb = b.get("layers").get("features.8").get("channels");
+        for (int c = 0; c < ca.size(); c++) {
+            JsonNode x = ca.get(c).get("top").get(0), y = cb.get(c).get("top").get(0);
+            assertEquals(x.get("image").asInt(), y.get("image").asInt(), "channel " + c);
+            assertEquals(y.get("value").asDouble(), x.get("value").asDouble(), 1e-5 * Math.abs(y.get("value").asDouble()) + 1e-6, "channel " + c);
+        }
+    }
+
+    @Test
     void neighborsOfAnImageOfTheSetStartWithItself() throws Exception {
         Path out = tmp.resolve("nn");
         PixelgradCliTest.Run r = run(args("neighbors", out, "--index", "12", "--k", "5"));

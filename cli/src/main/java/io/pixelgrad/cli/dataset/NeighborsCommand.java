@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +99,8 @@ public final class NeighborsCommand extends DatasetViewCommand {
         run(DatasetPass.of(l.net(), batches)
                 .features(search.featureSink()).inputs(search.inputSink()), d);
 
-        Map<Integer, BufferedImage> pictures = new HashMap<>();
         int tile = Math.max(d.height(), d.width()) <= 32 ? 2 * Math.max(d.height(), d.width()) : 96;
-        BufferedImage sheet = NeighborSheet.draw(picture, caption, search, i -> pictures.computeIfAbsent(i, j -> Render.picture(d.rgbImage(j))),
+        BufferedImage sheet = NeighborSheet.draw(picture, caption, search, i -> Render.picture(d.rgbImage(i)),
                 i -> d.classes().get(d.label(i)), tile);
         Map<String, Object> json = facts("neighbors", l);
         json.put("query", index != null ? "index:" + index : query.toString());

@@ -18,9 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,27 +70,25 @@ public final class TopCommand extends DatasetViewCommand {
         json.put("k", k);
         json.put("ranking", "per channel, each image's largest activation (first position on ties); images by value, then by index");
         Map<String, Object> perLayer = new LinkedHashMap<>();
-        Map<String, BufferedImage> sheets = new LinkedHashMap<>();
-        Map<Integer, BufferedImage> pictures = new HashMap<>();
         Batches single = deconv ? Batches.of(d, l.normalization()).batchSize(1).dataType(dtype.dataType).build() : null;
         int tile = Math.max(d.height(), d.width()) <= 32 ? 2 * Math.max(d.height(), d.width()) : 64;
-        for (String name : layers) {
-            TopUnits top = result.top(name);
-            LayerGeometry.Layer geometry = LayerGeometry.layer(l.net(), l.inputShape(), name);
-            ReceptiveField rf = geometry.receptiveField();
-            perLayer.put(name, layerJson(top, geometry, d));
-            boolean spatial = geometry.outputShape().length == 4;
-            TopSheet.Projection projection = !deconv ? null : (c, hit) -> {
-                try (Batch one = single.batch(hit.image())) {
-                    return Patches.deconv(l.net(), one.images(), name, c, hit, rf, spatial);
-                }
-            };
-            sheets.put(name, TopSheet.draw(top, drawn.get(name), i -> pictures.computeIfAbsent(i, j -> Render.picture(d.rgbImage(j))), rf, tile, projection));
-            out().println(summary(top, d));
-        }
-        json.put("layers", perLayer);
+        // each sheet is staged as soon as it is drawn (a VGG layer's sheet is large); nothing reaches --out before the end
         try (Outputs o = new Outputs(out.out)) {
-            for (var e : sheets.entrySet()) o.png("top_" + e.getKey() + ".png", e.getValue());
+            for (String name : layers) {
+                TopUnits top = result.top(name);
+                LayerGeometry.Layer geometry = LayerGeometry.layer(l.net(), l.inputShape(), name);
+                ReceptiveField rf = geometry.receptiveField();
+                perLayer.put(name, layerJson(top, geometry, d));
+                boolean spatial = geometry.outputShape().length == 4;
+                TopSheet.Projection projection = !deconv ? null : (c, hit) -> {
+                    try (Batch one = single.batch(hit.image())) {
+                        return Patches.deconv(l.net(), one.images(), name, c, hit, rf, spatial);
+                    }
+                };
+                o.png("top_" + name + ".png", TopSheet.draw(top, drawn.get(name), i -> Render.picture(d.rgbImage(i)), rf, tile, projection));
+                out().println(summary(top, d));
+            }
+            json.put("layers", perLayer);
             o.json("top.json", json);
             report(o.commit());
         }
