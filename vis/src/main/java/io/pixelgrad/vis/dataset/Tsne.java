@@ -266,58 +266,14 @@ public final class Tsne {
 
     /** The k nearest points to point i by squared distance (ties: smaller index), nearest first, by a full scan. */
     private static void nearest(double[][] x, int i, int k, int[] idx, double[] d2) {
-        // a bounded max-heap of the k nearest so far: root = the farthest kept
-        int size = 0;
-        for (int j = 0; j < x.length; j++) {
-            if (j == i) continue;
-            double d = squaredDistance(x[i], x[j]);
-            if (size < k) {
-                int c = size++;
-                idx[c] = j;
-                d2[c] = d;
-                while (c > 0 && farther(d2[c], idx[c], d2[(c - 1) / 2], idx[(c - 1) / 2])) {
-                    swap(idx, d2, c, (c - 1) / 2);
-                    c = (c - 1) / 2;
-                }
-            } else if (farther(d2[0], idx[0], d, j)) {
-                idx[0] = j;
-                d2[0] = d;
-                int c = 0;
-                while (true) {
-                    int l = 2 * c + 1, r = l + 1, far = c;
-                    if (l < k && farther(d2[l], idx[l], d2[far], idx[far])) far = l;
-                    if (r < k && farther(d2[r], idx[r], d2[far], idx[far])) far = r;
-                    if (far == c) break;
-                    swap(idx, d2, c, far);
-                    c = far;
-                }
-            }
-        }
-        // nearest first
-        Integer[] order = new Integer[k];
-        for (int m = 0; m < k; m++) order[m] = m;
-        java.util.Arrays.sort(order, (a, b) -> farther(d2[a], idx[a], d2[b], idx[b]) ? 1 : farther(d2[b], idx[b], d2[a], idx[a]) ? -1 : 0);
-        int[] i2 = new int[k];
-        double[] dd = new double[k];
+        // the top-k heap of the data-set views, ranking by -distance: nearest = best, equal distances by index
+        TopKHeap heap = new TopKHeap(k);
+        for (int j = 0; j < x.length; j++) if (j != i) heap.offer(-squaredDistance(x[i], x[j]), j, 0);
+        List<Hit> near = heap.sorted(1);
         for (int m = 0; m < k; m++) {
-            i2[m] = idx[order[m]];
-            dd[m] = d2[order[m]];
+            idx[m] = near.get(m).image();
+            d2[m] = -near.get(m).value();
         }
-        System.arraycopy(i2, 0, idx, 0, k);
-        System.arraycopy(dd, 0, d2, 0, k);
-    }
-
-    private static boolean farther(double d, int i, double e, int j) {
-        return d != e ? d > e : i > j;
-    }
-
-    private static void swap(int[] idx, double[] d2, int a, int b) {
-        int t = idx[a];
-        idx[a] = idx[b];
-        idx[b] = t;
-        double u = d2[a];
-        d2[a] = d2[b];
-        d2[b] = u;
     }
 
     /**
