@@ -10,9 +10,9 @@ import java.util.function.IntFunction;
 
 /**
  * A 2-D map of a data set as a picture (TensorBoard projector's sprite view, drawn once): every point as a dot in its
- * class colour, and over them a thumbnail of one image per cell of a grid (the image nearest the cell's centre,
- * framed in its class colour), so the picture shows what lies where without thousands of overlapping thumbnails. A
- * legend names the colours.
+ * class colour, and over them a thumbnail of one image per cell of a grid one and a half thumbnails wide (the image
+ * nearest the cell's centre, drawn at its own place and framed in its class colour), so the picture shows what lies
+ * where without thousands of overlapping thumbnails. A legend names the colours.
  */
 public final class MapPlot {
 
@@ -62,15 +62,17 @@ public final class MapPlot {
             dot(out, px[i], py[i], colour(labels[i]));
         }
         if (thumbnails != null && n > 0) {
-            int cells = Math.max(1, (side - 2 * MARGIN) / tile);
+            // cells one and a half thumbnails wide: the dots stay visible between the thumbnails
+            int pitch = tile + tile / 2;
+            int cells = Math.max(1, (side - 2 * MARGIN + pitch - 1) / pitch);
             int[] best = new int[cells * cells];
             double[] bestDist = new double[cells * cells];
             java.util.Arrays.fill(best, -1);
             int x0 = MARGIN, y0 = top;
             for (int i = 0; i < n; i++) {
-                int cx = (px[i] - x0) / tile, cy = (py[i] - y0) / tile;
+                int cx = Math.floorDiv(px[i] - x0, pitch), cy = Math.floorDiv(py[i] - y0, pitch);
                 if (cx < 0 || cy < 0 || cx >= cells || cy >= cells) continue;
-                double dx = px[i] - (x0 + (cx + 0.5) * tile), dy = py[i] - (y0 + (cy + 0.5) * tile);
+                double dx = px[i] - (x0 + (cx + 0.5) * pitch), dy = py[i] - (y0 + (cy + 0.5) * pitch);
                 double d = dx * dx + dy * dy;
                 int cell = cy * cells + cx;
                 if (best[cell] < 0 || d < bestDist[cell]) {
@@ -85,7 +87,8 @@ public final class MapPlot {
                 BufferedImage t = thumbnails.apply(i);
                 if (t == null) continue;
                 BufferedImage fitted = Patches.fit(t, tile - 2);
-                int x = x0 + (cell % cells) * tile, y = y0 + (cell / cells) * tile;
+                // centred on the point it shows
+                int x = px[i] - fitted.getWidth() / 2 - 1, y = py[i] - fitted.getHeight() / 2 - 1;
                 tg.setColor(new Color(colour(labels[i])));
                 tg.fillRect(x, y, fitted.getWidth() + 2, fitted.getHeight() + 2);
                 tg.drawImage(fitted, x + 1, y + 1, null);
