@@ -88,8 +88,8 @@ public final class ExplainAllCommand extends ExplainCommand {
         Input in = loadInput(net);
         String camLayer = layer.given() ? layer.layer : net.lastConvReluName();
         if (layer.given()) layer.resolve(net);
-        boolean small = in.x().size(2) < 64 || in.x().size(3) < 64;
-        int patch = this.patch != null ? this.patch : small ? 6 : 32, stride = this.stride != null ? this.stride : small ? 2 : 16;
+        int[] geometry = occlusionGeometry(this.patch, this.stride, in.x().size(2), in.x().size(3));
+        int patch = geometry[0], stride = geometry[1];
         if (!noOcclusion) new Occlusion(net, patch, stride, 0).check(in.x().size(2), in.x().size(3));
         INDArray logits = Passes.logits(net, in.x());
         // one class for every method, so the maps can be compared

@@ -128,12 +128,12 @@ public abstract class ExplainCommand extends PixelgradCommand {
     }
 
     /**
-     * A picture as saved: small networks' inputs (28x28) are enlarged by a whole factor with nearest-neighbour pixels
-     * to about 224 pixels, so maps stay readable; the .npy files keep the network's resolution.
+     * A picture as saved: small networks' inputs (28x28 MNIST, 32x32 CIFAR) are enlarged by a whole factor with
+     * nearest-neighbour pixels to about 224 pixels, so maps stay readable; the .npy files keep the network's resolution.
      */
     protected static BufferedImage displayed(BufferedImage img) {
         int side = Math.max(img.getWidth(), img.getHeight());
-        return side >= 112 ? img : Render.enlarge(img, Math.max(1, 224 / side));
+        return side > 32 ? img : Render.enlarge(img, Math.max(1, 224 / side));
     }
 
     /**
@@ -156,6 +156,15 @@ public abstract class ExplainCommand extends PixelgradCommand {
         Map<String, Object> d = describe(m, a, net);
         if (fragile != null) d.put("fragile_decisions", fragile.describe());
         o.json(m + ".json", d);
+    }
+
+    /**
+     * Occlusion's patch side and stride: as given, else 32 and 16, or 6 and 2 for inputs under 64 pixels (the small
+     * networks' 28x28 and 32x32 images).
+     */
+    protected static int[] occlusionGeometry(Integer patch, Integer stride, long h, long w) {
+        boolean small = h < 64 || w < 64;
+        return new int[]{patch != null ? patch : small ? 6 : 32, stride != null ? stride : small ? 2 : 16};
     }
 
     /** Heatmap, overlay and (gradient methods) the colour gradient image, side by side, enlarged for small inputs. */

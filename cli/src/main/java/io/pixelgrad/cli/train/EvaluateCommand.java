@@ -32,8 +32,10 @@ import java.util.Map;
         description = {"Measure a model on a data set's test split: accuracy, per-class accuracy and the confusion matrix",
             "(rows: true class, columns: predicted). With --out, also confusion.png and evaluate.json.",
             "Without --weights, the built-in model trained on that data set (fashion-mnist or mnist) is measured."},
-        footer = {"", "Example:",
-            "  pixelgrad evaluate --weights runs/fmnist/model.safetensors --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist"})
+        footer = {"", "Examples:",
+            "  pixelgrad evaluate --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist   (the built-in model)",
+            "  pixelgrad evaluate --weights runs/fmnist/model.safetensors --dataset fashion-mnist \\",
+            "      --data /usr/share/datasets/fashion-mnist --out eval/"})
 public final class EvaluateCommand extends PixelgradCommand {
 
     @Mixin
@@ -52,7 +54,7 @@ public final class EvaluateCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        if (batch < 1) throw new UserException("--batch must be at least 1, not " + batch);
+        if (batch < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, not " + batch);
         DatasetKind kind = data.kind();
         DataType type = dtype.dataType;
         Path file = weights;
@@ -104,15 +106,16 @@ public final class EvaluateCommand extends PixelgradCommand {
         for (int i = 0; i < k; i++) correct += ev.confusion()[i][i];
         out().println(String.format(Locale.ROOT, "%s on %s test: accuracy %.2f%% (%d of %d), mean loss %.4f", label, kind.id(),
                 100 * ev.accuracy(), correct, ev.count(), ev.loss()));
-        int nameWidth = 5;
-        for (String c : ev.classes()) nameWidth = Math.max(nameWidth, c.length());
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + (nameWidth + 4) + "s", "true \\ predicted"));
+        String corner = "true \\ predicted";
+        int width = corner.length();
+        for (String c : ev.classes()) width = Math.max(width, c.length() + 4);
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", corner));
         for (int j = 0; j < k; j++) head.append(String.format(Locale.ROOT, "%6d", j));
         head.append("  accuracy");
         out().println(head);
         double[] acc = ev.classAccuracy();
         for (int i = 0; i < k; i++) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%2d %-" + (nameWidth + 1) + "s", i, ev.classes().get(i)));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%2d %-" + (width - 3) + "s", i, ev.classes().get(i)));
             for (int j = 0; j < k; j++) row.append(String.format(Locale.ROOT, "%6d", ev.confusion()[i][j]));
             row.append(String.format(Locale.ROOT, "  %7.2f%%", 100 * acc[i]));
             out().println(row);

@@ -29,6 +29,7 @@ import io.pixelgrad.zoo.train.Trainer;
 import io.pixelgrad.zoo.train.TrainingOptions;
 import io.pixelgrad.zoo.weights.SafetensorsFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,14 +49,16 @@ import java.util.Map;
  * matrix.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder.",
-            "Cross-entropy loss, SGD with momentum or Adam, a learning-rate schedule, random crops and flips; every random",
-            "choice comes from --seed, so a rerun (or a run resumed with --resume) gives the same weights bit for bit.",
-            "Writes into --out: model.safetensors (weights plus class names and preprocessing, usable by every other",
-            "command), train.json (loss and accuracy per epoch), curves.png, evolution.png (first-layer filters and one",
-            "test image's maps after every epoch), confusion.png; checkpoint.safetensors is rewritten after each epoch."},
+        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder:",
+            "cross-entropy, Adam or SGD with momentum, a learning-rate schedule, random crops and flips. Every random",
+            "choice comes from --seed: a rerun, or a run resumed with --resume, gives the same weights bit for bit.",
+            "Writes into --out: model.safetensors (the weights with their class names and preprocessing, for every",
+            "other command), train.json (loss and accuracy per epoch), curves.png, evolution.png (the first layer's",
+            "filters and one test image's maps, after every epoch), confusion.png and samples/ (a test image per",
+            "class); checkpoint.safetensors is rewritten after each epoch."},
         footer = {"", "Example:",
-            "  pixelgrad train --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist --epochs 15 --out runs/fmnist"})
+            "  pixelgrad train --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist \\",
+            "      --epochs 15 --out runs/fmnist"})
 public final class TrainCommand extends PixelgradCommand {
 
     /** The checkpoint file inside --out. */
@@ -89,14 +92,15 @@ public final class TrainCommand extends PixelgradCommand {
     DtypeOption dtype;
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true, description = "Directory for the results and the checkpoint.")
     Path out;
-    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same options; --epochs may grow).")
+    @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out (same options; a larger --epochs extends it, with"
+                    + " the schedule stretched to the new length).")
     boolean resume;
 
     @Override
     protected int run() throws Exception {
         if (!Architectures.SMALL.contains(arch))
-            throw new UserException("unknown architecture '" + arch + "'; train knows: " + String.join(", ", Architectures.SMALL));
-        if (epochs < 1) throw new UserException("--epochs must be at least 1, not " + epochs);
+            throw usage("--arch: unknown architecture '" + arch + "'; train knows: " + String.join(", ", Architectures.SMALL));
+        if (epochs < 1) throw usage("--epochs must be at least 1, not " + epochs);
         DatasetKind kind = data.kind();
         Path checkpoint = out.resolve(CHECKPOINT);
         if (!resume && Files.exists(checkpoint))
@@ -108,7 +112,7 @@ public final class TrainCommand extends PixelgradCommand {
                     optimizer.equals("sgd") ? momentum : 0, weightDecay, schedule, noAugment ? Augmentation.NONE : kind.augmentation(),
                     seed, dtype.dataType);
         } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage());
+            throw usage(e.getMessage());
         }
         Dataset train = data.load(true, w -> err().println("warning: " + w));
         Dataset test = data.load(false, w -> err().println("warning: " + w));
@@ -168,6 +172,10 @@ public final class TrainCommand extends PixelgradCommand {
         return 0;
     }
 
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
     private void writeResults(Trainer t, DatasetKind kind, Dataset train, Dataset test, List<EpochStats> history,
                               List<Snapshot> snapshots, Evaluation ev, double seconds) throws Exception {
         TrainingOptions o = t.options();
@@ -210,8 +218,37 @@ public final class TrainCommand extends PixelgradCommand {
             outputs.png("evolution.png", Evolution.filmstrip(snapshots, labels, picture));
             outputs.png("confusion.png", Charts.confusion(ev.confusion(), ev.classes(),
                     String.format(Locale.ROOT, "%s on %s test: %.2f%% of %d images", o.architecture(), kind.id(), 100 * ev.accuracy(), ev.count())));
+            StringBuilder list = new StringBuilder("# One test image per class (the first of each in the test set), in test-set order.\n");
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (int i : firstOfEachClass(test)) {
+                String name = sampleName(test.classes().get(test.label(i)));
+                if (!used.add(name)) name = name + "-" + test.label(i);
+                outputs.png("samples/" + name + ".png", Render.picture(test.rgbImage(i)));
+                list.append(name).append('\n');
+            }
+            outputs.text("samples/samples.txt", list.toString());
             for (Path p : outputs.commit()) err().println("wrote " + p);
         }
+    }
+
+    /** The index of each class's first test image, in test-set order. */
+    static List<Integer> firstOfEachClass(Dataset test) {
+        List<Integer> firsts = new ArrayList<>();
+        boolean[] seen = new boolean[test.classes().size()];
+        for (int i = 0; i < test.size(); i++) {
+            if (!seen[test.label(i)]) {
+                seen[test.label(i)] = true;
+                firsts.add(i);
+            }
+        }
+        return firsts;
+    }
+
+    /** A file name for a class's sample: lower case, runs of other characters as '-' ("T-shirt/top" to "t-shirt-top", "7" to "digit-7"). */
+    static String sampleName(String className) {
+        String slug = className.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        if (slug.isEmpty()) slug = "class";
+        return slug.matches("[0-9]+") ? "digit-" + slug : slug;
     }
 
     /** Loss and accuracy per epoch, training (dashed) and test (solid), side by side. */

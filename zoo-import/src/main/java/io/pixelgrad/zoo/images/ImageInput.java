@@ -28,7 +28,12 @@ public final class ImageInput {
      */
     public static INDArray load(Path file, Preprocessing preprocessing) throws ImageInputException {
         if (isNpy(file)) return loadNpy(file);
-        return preprocessing.apply(Images.read(file));
+        RgbImage image = Images.read(file);
+        try {
+            return preprocessing.apply(image);
+        } catch (IllegalArgumentException e) {
+            throw new ImageInputException("image " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether the file starts with NumPy's magic bytes (the extension is not trusted). */

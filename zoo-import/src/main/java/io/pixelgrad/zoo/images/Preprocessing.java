@@ -23,6 +23,8 @@ public record Preprocessing(int resize, int crop, Normalization normalize, boole
 
     /** PIL's fixed-point precision for 8-bit resampling (32 bits minus 8 for the sample minus 2 of headroom). */
     private static final int PRECISION_BITS = 22;
+    /** The most entries of one resize weight matrix (256 MB of doubles). */
+    private static final long MAX_WEIGHTS = 1L << 25;
 
     /** Validates the sizes. */
     public Preprocessing {
@@ -64,6 +66,12 @@ public record Preprocessing(int resize, int crop, Normalization normalize, boole
     public static RgbImage resize(RgbImage image, int newW, int newH) {
         if (newW <= 0 || newH <= 0) throw new IllegalArgumentException("cannot resize to " + newW + "x" + newH);
         int w = image.width(), h = image.height();
+        // A very elongated image resized by its shorter side (1x100000 to 256x25600000) would need gigabytes, and so
+        // would the dense weight matrices (new x old samples, 8 bytes each) of a wide panorama.
+        if ((long) newW * newH > Images.MAX_PIXELS || (long) newW * h > Images.MAX_PIXELS
+                || (long) newW * w > MAX_WEIGHTS || (long) newH * h > MAX_WEIGHTS)
+            throw new IllegalArgumentException("resizing the " + w + "x" + h + " image to " + newW + "x" + newH
+                    + " needs too much memory (the image is too large or too elongated)");
         byte[] horizontal = new byte[Math.multiplyExact(newW, h) * 3];
         FixedPointWeights wx = FixedPointWeights.of(Interpolation.antialiasedBilinear(w, newW));
         byte[] src = image.rgb();

@@ -29,11 +29,11 @@ public record Snapshot(INDArray filters, INDArray activations) {
             }
         }
         if (conv == null || relu == null) throw new IllegalArgumentException(model.architecture() + " has no convolution followed by a ReLU");
-        INDArray filters = ((Conv2d) model.modules().get(conv)).weight().value().castTo(DataType.FLOAT).dup();
+        INDArray weight = ((Conv2d) model.modules().get(conv)).weight().value();
+        INDArray filters = weight.castTo(DataType.FLOAT).dup();
         INDArray maps;
         try (Tape tape = new Tape()) {
-            Tensor x = tape.constant(image.castTo(model.features().layers().get(0) instanceof Conv2d c
-                    ? c.weight().value().dataType() : DataType.FLOAT));
+            Tensor x = tape.constant(image.castTo(weight.dataType()));
             INDArray a = model.forwardTo(x, relu).value();
             maps = Arrays.reshapeCopy(a.castTo(DataType.FLOAT), a.size(1), a.size(2), a.size(3));
         }
