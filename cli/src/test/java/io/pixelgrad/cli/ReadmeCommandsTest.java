@@ -76,13 +76,6 @@ class ReadmeCommandsTest {
         return w;
     }
 
-    /** The commands whose README examples read a data set with the built-in model. */
-    static final List<String> DATASET_VIEWS = List.of("top", "neighbors", "map", "units");
-
-    static boolean builtinModelsShipped() {
-        return ReadmeCommandsTest.class.getResource("/io/pixelgrad/zoo/builtin/fashion-mnist/model.safetensors") != null;
-    }
-
     @TestFactory
     Stream<DynamicTest> readmeCommandsRun() throws Exception {
         List<DynamicTest> tests = new ArrayList<>();
@@ -110,11 +103,7 @@ class ReadmeCommandsTest {
             }
             if (!runnable || args.isEmpty() || args.get(0).startsWith("-")) continue;
             n++;
-            boolean builtin = DATASET_VIEWS.contains(args.get(0)) && !args.contains("--weights") && !args.contains("-w");
             tests.add(DynamicTest.dynamicTest(cmd, () -> {
-                // the data-set views' examples use the built-in models, which land with the training work
-                org.junit.jupiter.api.Assumptions.assumeTrue(!builtin || builtinModelsShipped(),
-                        "the built-in models are not in this build yet");
                 StringWriter out = new StringWriter(), err = new StringWriter();
                 int code = Pixelgrad.run(new PrintWriter(out), new PrintWriter(err), resolved.toArray(new String[0]));
                 assertEquals(0, code, cmd + "\n" + err);
