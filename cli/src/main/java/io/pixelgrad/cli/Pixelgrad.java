@@ -38,6 +38,8 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
                 io.pixelgrad.cli.synthesis.MaximizeCommand.class, io.pixelgrad.cli.synthesis.DreamCommand.class,
                 io.pixelgrad.cli.train.TrainCommand.class, io.pixelgrad.cli.train.EvaluateCommand.class,
+                io.pixelgrad.cli.dataset.TopCommand.class, io.pixelgrad.cli.dataset.NeighborsCommand.class,
+                io.pixelgrad.cli.dataset.MapCommand.class, io.pixelgrad.cli.dataset.UnitsCommand.class,
                 CompareCommand.class, io.pixelgrad.cli.serve.ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {

@@ -62,7 +62,8 @@ public final class WeightsReaders {
         if (h.length >= 4 && h[0] == 'P' && h[1] == 'K' && (h[2] == 3 || h[2] == 5) && (h[3] == 4 || h[3] == 6)) {
             return Format.PYTORCH_ZIP;
         }
-        if ((h[0] & 0xff) == 0x80 && h.length >= 2) {
+        // A safetensors header whose length ends in byte 0x80 also starts with 0x80: its '{' at byte 8 tells them apart.
+        if ((h[0] & 0xff) == 0x80 && h.length >= 2 && !(h.length >= 9 && h[8] == '{')) {
             if (h.length >= 14 && (h[2] & 0xff) == 0x8a && h[3] == 10 && legacyMagic(h)) {
                 return Format.PYTORCH_LEGACY;
             }
