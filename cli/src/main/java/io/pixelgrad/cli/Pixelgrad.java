@@ -36,6 +36,8 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.explain.FiltersCommand.class, io.pixelgrad.cli.explain.ActivationsCommand.class,
                 io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
                 io.pixelgrad.cli.synthesis.MaximizeCommand.class, io.pixelgrad.cli.synthesis.DreamCommand.class,
+                io.pixelgrad.cli.synthesis.InvertCommand.class, io.pixelgrad.cli.synthesis.AttackCommand.class,
+                io.pixelgrad.cli.synthesis.TextureCommand.class, io.pixelgrad.cli.synthesis.StyleCommand.class,
                 CompareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {

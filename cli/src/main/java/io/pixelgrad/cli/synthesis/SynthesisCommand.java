@@ -16,14 +16,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.pixelgrad.zoo.images.ImageInputException;
+import io.pixelgrad.zoo.images.Images;
+import io.pixelgrad.zoo.images.Normalization;
+import io.pixelgrad.zoo.images.Preprocessing;
+import io.pixelgrad.zoo.images.RgbImage;
+import org.nd4j.linalg.api.buffer.DataType;
+
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the synthesis commands (maximize, dream) share: model, weights, dtype, seed and output options; the one-line
+ * What the synthesis commands (maximize, dream, invert, attack, texture, style) share: model, weights, dtype, seed and output options; the one-line
  * command-line errors (exit 2) for options that cannot work; and writing pictures, filmstrips and the JSON.
  */
 abstract class SynthesisCommand extends PixelgradCommand {
@@ -96,6 +104,61 @@ abstract class SynthesisCommand extends PixelgradCommand {
         d.put("weights_sha256", Outputs.sha256(weights.weights));
         d.put("seed", seed);
         return d;
+    }
+
+    /**
+     * A picture file as [1,C,H,W] in [0,1] in the given type: resized (PIL's bilinear, as torchvision) so that its shorter
+     * side is resize (0: as is), then centre-cropped to crop x crop (0: no crop); grey models read the luminance. An
+     * unreadable file is a command-line mistake of option (one line, exit 2).
+     */
+    protected INDArray readPicture(String option, Path file, int resize, int crop, int channels, DataType type) {
+        RgbImage img;
+        try {
+            img = Images.read(file);
+            Preprocessing pre = new Preprocessing(resize, crop, Normalization.TORCHVISION);
+            img = pre.centerCrop(pre.resizeShorterSide(img));
+        } catch (ImageInputException | IllegalArgumentException e) {
+            throw usage(option + " " + file + ": " + e.getMessage());
+        }
+        int h = img.height(), w = img.width();
+        double[] v = new double[channels * h * w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int k = 0; k < channels; k++) {
+                    double s = channels == 3 ? img.sample(x, y, k)
+                            : 0.299 * img.sample(x, y, 0) + 0.587 * img.sample(x, y, 1) + 0.114 * img.sample(x, y, 2);
+                    v[(k * h + y) * w + x] = s / 255.0;
+                }
+        return Passes.array(v, type, 1, channels, h, w);
+    }
+
+    /** The --init array in the run's type, which must have the given shape (what it holds is said in what). */
+    protected INDArray readInit(Path init, long[] shape, String what, DataType type) {
+        INDArray a;
+        try {
+            a = io.pixelgrad.engine.Npy.read(init);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw usage("--init " + init + " is not a readable .npy array: " + e.getMessage());
+        }
+        if (!java.util.Arrays.equals(a.shape(), shape))
+            throw usage("--init " + init + " has shape " + java.util.Arrays.toString(a.shape()) + "; this run needs "
+                    + java.util.Arrays.toString(shape) + " (" + what + ")");
+        return a.castTo(type);
+    }
+
+    /** A class given by index or ImageNet name for the loaded model; an unknown one is a mistake of option (exit 2). */
+    protected int classIndex(String option, String name, Classifier net) {
+        try {
+            return io.pixelgrad.zoo.labels.ImageNetLabels.get().resolve(name, net.numClasses());
+        } catch (io.pixelgrad.zoo.labels.UnknownClassException e) {
+            throw usage(option + ": " + e.getMessage());
+        }
+    }
+
+    /** Commits staged outputs and names each file on standard error. */
+    protected void commit(Outputs o) throws java.io.IOException {
+        for (Path f : o.commit()) err().println("wrote " + f);
+        err().flush();
     }
 
     /** A picture [1,C,H,W] or a batch as the .npy array: [C,H,W] for one picture, else [N,C,H,W]. */

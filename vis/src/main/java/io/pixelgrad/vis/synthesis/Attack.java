@@ -148,9 +148,11 @@ public final class Attack {
 
     /**
      * The smallest eps of an ascending grid at which the attack succeeds (the prediction leaves the label, or reaches the
-     * target): runs the attack at each eps in turn and stops at the first success. Returns every point tried.
+     * target): runs the attack at each eps in turn, tells each point to the listener, and stops at the first success.
+     * Returns every point tried.
      */
-    public static List<SweepPoint> sweep(Module model, InputSpace space, INDArray x, int label, Settings s, double[] grid, long seed) {
+    public static List<SweepPoint> sweep(Module model, InputSpace space, INDArray x, int label, Settings s, double[] grid, long seed,
+                                         java.util.function.Consumer<SweepPoint> listener) {
         List<SweepPoint> points = new ArrayList<>();
         for (double eps : grid) {
             Result r = run(model, space, x, label, s.withEps(eps), seed, (k, n, v) -> { });
@@ -158,6 +160,7 @@ public final class Attack {
             io.pixelgrad.engine.Arrays.release(r.adversarial(), r.start());
             int top = argmax(p);
             points.add(new SweepPoint(eps, top, p[top]));
+            listener.accept(points.get(points.size() - 1));
             if (s.target() == null ? top != label : top == s.target()) break;
         }
         return points;
