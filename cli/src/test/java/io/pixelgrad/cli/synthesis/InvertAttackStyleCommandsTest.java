@@ -62,6 +62,12 @@ class InvertAttackStyleCommandsTest {
         return a.toArray(new String[0]);
     }
 
+    static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------ invert
 
     @Test
@@ -131,6 +137,13 @@ class InvertAttackStyleCommandsTest {
         assertTrue(j.get("random_start").asBoolean());
         assertTrue(j.get("linf").asDouble() <= 0.1 + 1e-7);
         assertTrue(j.get("trajectory").get(5).asDouble() > j.get("trajectory").get(0).asDouble(), "log p(target) grows");
+        Path again = tmp.resolve("pgd-again"), other = tmp.resolve("pgd-other");
+        String[] same = {"--image", photo.toString(), "--method", "pgd", "--target", "3", "--eps", "0.1", "--alpha", "0.02", "--steps", "6"};
+        assertEquals(0, run(args("attack", ALEXNET, "alexnet/16", again, concat(same, "--seed", "5"))).code());
+        assertEquals(0, run(args("attack", ALEXNET, "alexnet/16", other, concat(same, "--seed", "6"))).code());
+        assertArrayEquals(Files.readAllBytes(out.resolve("attack.npy")), Files.readAllBytes(again.resolve("attack.npy")), "same seed, same picture");
+        assertFalse(Arrays.equals(Files.readAllBytes(out.resolve("attack.npy")), Files.readAllBytes(other.resolve("attack.npy"))),
+                "another seed, another random start");
 
         Path sweep = tmp.resolve("sweep");
         r = run(args("attack", ALEXNET, "alexnet/16", sweep, "--image", CHELSEA.toString(), "--sweep", "--sweep-grid", "0:0.01:0.0005"));
