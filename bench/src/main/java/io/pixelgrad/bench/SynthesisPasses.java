@@ -33,8 +33,7 @@ final class SynthesisPasses {
 
     /** The timed step of a pass on a model. */
     static Consumer<Void> of(String pass, Classifier model) {
-        InputSpace space = InputSpace.imagenet();
-        InputSpace native_ = new InputSpace(3, space.source(), space.scale(), space.mean(), space.std(), 0, space.name());
+        InputSpace native_ = InputSpace.imagenet().withoutResizing();
         INDArray picture = Nd4j.rand(DataType.FLOAT, 1, 3, 224, 224);
         switch (pass) {
             case "invert": {

@@ -88,12 +88,11 @@ public final class InvertCommand extends SynthesisCommand {
         if (!(la >= 0) || !(lt >= 0)) throw usage("--alpha-weight and --tv-weight must be >= 0");
 
         Classifier net = load();
-        InputSpace model = space(net);
-        InputSpace space = new InputSpace(model.channels(), model.source(), model.scale(), model.mean(), model.std(), 0, model.name());
+        InputSpace space = space(net).withoutResizing();
         List<String> targets = layerList(net);
         int c = space.channels();
         INDArray photo = readPicture("--image", image, size, size, c, net.dataType());
-        INDArray x = io.pixelgrad.vis.synthesis.Style.modelInput(space, photo);
+        INDArray x = Style.modelInput(space, photo);
         INDArray start = init == null ? null
                 : readInit(init, new long[]{1, c, size, size}, "the model input of one " + size + " px picture", net.dataType());
 

@@ -48,8 +48,7 @@ public final class StyleCommand extends GramCommand {
         String from = start.toLowerCase(Locale.ROOT);
         if (!from.equals("content") && !from.equals("noise")) throw usage("--start must be content or noise, not '" + start + "'");
         Classifier net = load();
-        InputSpace model = space(net);
-        InputSpace space = new InputSpace(model.channels(), model.source(), model.scale(), model.mean(), model.std(), 0, model.name());
+        InputSpace space = space(net).withoutResizing();
         String layerName = contentLayer != null ? contentLayer : Style.defaultContentLayer(net);
         String module = module(net, "--content-layer", layerName);
         INDArray picture = readPicture("--content", content, size, 0, space.channels(), net.dataType());

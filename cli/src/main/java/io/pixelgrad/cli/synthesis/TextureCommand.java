@@ -24,8 +24,7 @@ public final class TextureCommand extends GramCommand {
     protected int run() throws Exception {
         checkCommon();
         Classifier net = load();
-        InputSpace model = space(net);
-        InputSpace space = new InputSpace(model.channels(), model.source(), model.scale(), model.mean(), model.std(), 0, model.name());
+        InputSpace space = space(net).withoutResizing();
         INDArray start = init == null ? null
                 : readInit(init, new long[]{1, space.channels(), size, size}, "a picture in [0,1] of --size", net.dataType());
         LinkedHashMap<String, Object> extra = new LinkedHashMap<>();
