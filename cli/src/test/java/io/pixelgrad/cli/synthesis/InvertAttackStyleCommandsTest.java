@@ -231,6 +231,10 @@ class InvertAttackStyleCommandsTest {
             {new String[]{"texture", "--style", pat, "--size", "8"}, "at least 16 pixels"},
             {new String[]{"invert", "--image", img, "--layer", "features.99", "--size", "32"}, "no layer 'features.99'"},
             {new String[]{"invert", "--image", img, "--size", "32"}, "--layer NAME or --layers"},
+            {new String[]{"invert", "--image", img, "--size", "32", "--layer", "relu1_1", "--layers", "all"}, "--layer NAME or --layers"},
+            {new String[]{"invert", "--image", img, "--size", "32", "--layer", "relu1_1", "--init", small.toString()}, "[1, 3, 32, 32]"},
+            {new String[]{"texture", "--style", pat, "--size", "32", "--init", small.toString()}, "[1, 3, 32, 32]"},
+            {new String[]{"attack", "--image", img, "--init", small.toString()}, "FGSM starts at the picture"},
         };
         for (int i = 0; i < cases.length; i++) {
             String[] c = (String[]) cases[i][0];
