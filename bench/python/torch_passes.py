@@ -218,7 +218,7 @@ def _features_to(model, index):
 
 
 def invert_runner(model):
-    """10 Adam steps (lr 0.05) inverting the last conv ReLU: |phi(x)-phi0|^2/|phi0|^2 + 1e-7 sum|x|^6 + 1e-3 TV2(picture)."""
+    """10 Adam steps (lr 0.05) inverting the last conv ReLU: |phi(x)-phi0|^2/|phi0|^2 + 1e-7 sum|x|^6 + 1e-4 TV2(picture)."""
     m, sd = _space()
     layer = max(i for i, mod in enumerate(model.features) if isinstance(mod, torch.nn.ReLU))
     net = _features_to(model, layer)
@@ -234,7 +234,7 @@ def invert_runner(model):
             pic = x * sd + m
             base = pic[:, :, :-1, :-1]
             tv = ((pic[:, :, :-1, 1:] - base) ** 2 + (pic[:, :, 1:, :-1] - base) ** 2).sum()
-            loss = ((net(x) - phi0) ** 2).sum() / norm + 1e-7 * (x.abs() ** 6).sum() + 1e-3 * tv
+            loss = ((net(x) - phi0) ** 2).sum() / norm + 1e-7 * (x.abs() ** 6).sum() + 1e-4 * tv
             loss.backward()
             opt.step()
         return x

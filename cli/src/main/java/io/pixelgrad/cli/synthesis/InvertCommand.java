@@ -57,7 +57,7 @@ public final class InvertCommand extends SynthesisCommand {
     @Option(names = "--alpha-weight", paramLabel = "W", description = "Weight of sum|x|^6 on the model input (default: 1e-7).")
     Double alphaWeight;
 
-    @Option(names = "--tv-weight", paramLabel = "W", description = "Weight of the total variation TV2 of the picture (default: 1e-3).")
+    @Option(names = "--tv-weight", paramLabel = "W", description = "Weight of the total variation TV2 of the picture (default: 1e-4).")
     Double tvWeight;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",

@@ -32,7 +32,7 @@ public final class Inversion {
     /** Default weight of sum |x|^6 on the model input (see docs/techniques.md for how it was chosen). */
     public static final double ALPHA_WEIGHT = 1e-7;
     /** Default weight of TV_2 on the picture. */
-    public static final double TV_WEIGHT = 1e-3;
+    public static final double TV_WEIGHT = 1e-4;
     /** Default Adam learning rate (normalized input units). */
     public static final double LR = 0.05;
     /** Default number of steps. */
