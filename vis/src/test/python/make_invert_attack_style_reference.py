@@ -229,7 +229,8 @@ def style_case(name, content_shape, style_shape, with_content, style_weight, con
     case = Case(name, model="vgg16_16", style_layers=STYLE_LAYERS, content_layer=CONTENT_LAYER if with_content else None,
                 style_weight=style_weight, content_weight=content_weight)
     case.save("style", style_pic)
-    case.save("content", content_pic)
+    if with_content:
+        case.save("content", content_pic)
     case.save("start", start)
     grads, finals, evals, loss = {}, {}, {}, {}
     for dtype in TYPES:
