@@ -91,7 +91,8 @@ public final class AttackCommand extends SynthesisCommand {
         if (n < (fool ? 0 : 1)) throw usage("--steps must be at least " + (fool ? 0 : 1) + ", not " + n);
         double[] epsGrid = sweep ? grid() : null;
         if (fool && target == null) throw usage("--method fool needs --target CLASS: the class the picture should be taken for");
-        if (fool && (sweep || label != null)) throw usage("--method fool takes no --sweep or --label");
+        if (fool && (sweep || label != null || image != null))
+            throw usage("--method fool takes no --image, --sweep or --label: it starts from noise (or --init)");
         if (!fool && image == null) throw usage("--image FILE is required for " + m);
         if (m.equals("fgsm") && init != null) throw usage("--init applies to pgd and fool: FGSM starts at the picture itself");
         if (size != null && !fool) throw usage("--size applies to --method fool; attacks keep the picture's size");
