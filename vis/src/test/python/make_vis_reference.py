@@ -110,6 +110,28 @@ def vgg16(num_classes, d):
     return Classifier(nn.Sequential(*layers), (7, 7), classifier)
 
 
+class Plain(nn.Module):
+    """pixelgrad's small networks: features, flatten, classifier, no adaptive pooling."""
+
+    def __init__(self, features, classifier):
+        super().__init__()
+        self.features = features
+        self.classifier = classifier
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+def smallvgg(num_classes, d):
+    """pixelgrad's smallvgg (28x28 grey input) with widths divided by d."""
+    features = nn.Sequential(
+        nn.Conv2d(1, 32 // d, 3, padding=1), nn.ReLU(), nn.Conv2d(32 // d, 32 // d, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(32 // d, 64 // d, 3, padding=1), nn.ReLU(), nn.Conv2d(64 // d, 64 // d, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2))
+    classifier = nn.Sequential(nn.Dropout(0.25), nn.Linear(64 // d * 49, 128 // d), nn.ReLU(), nn.Dropout(0.5),
+                               nn.Linear(128 // d, num_classes))
+    return Plain(features, classifier)
+
+
 def gapnet():
     """A small network that ends in global average pooling and one Linear layer: what CAM needs."""
     features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
@@ -491,6 +513,11 @@ def main():
                  ["features.29", "features.15"],
                  [("deconvnet", "features.29", None, None), ("standard", "features.22", None, None)],
                  (8, 4, 0.5), 6, 6)
+    # smallvgg/4 at 28x28 grey: 8-8-16-16 channels, 28 -> 14 -> 7, no adaptive pooling (pixelgrad's trained nets).
+    network_case(OUT, "smallvgg_4", "smallvgg/4", lambda: smallvgg(10, 4), (1, 1, 28, 28),
+                 ["features.8", "features.3"],
+                 [("deconvnet", "features.8", None, None), ("guided", "features.3", None, None)],
+                 (6, 2, 0.0), 4, 6)
     cam_case(OUT)
     if "--fullsize" in sys.argv:
         import torchvision.models as tvm

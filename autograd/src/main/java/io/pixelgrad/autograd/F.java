@@ -6,6 +6,7 @@ import io.pixelgrad.autograd.functions.Add;
 import io.pixelgrad.autograd.functions.Affine;
 import io.pixelgrad.autograd.functions.AvgPool2d;
 import io.pixelgrad.autograd.functions.BatchNorm2d;
+import io.pixelgrad.autograd.functions.BatchNorm2dTraining;
 import io.pixelgrad.autograd.functions.Concat;
 import io.pixelgrad.autograd.functions.Conv2d;
 import io.pixelgrad.autograd.functions.Div;
@@ -16,6 +17,7 @@ import io.pixelgrad.autograd.functions.LocalResponseNorm;
 import io.pixelgrad.autograd.functions.Log;
 import io.pixelgrad.autograd.functions.MaxPool2d;
 import io.pixelgrad.autograd.functions.Mul;
+import io.pixelgrad.autograd.functions.NllLoss;
 import io.pixelgrad.autograd.functions.Pad;
 import io.pixelgrad.autograd.functions.Pow;
 import io.pixelgrad.autograd.functions.Relu;
@@ -86,6 +88,27 @@ public final class F {
     /** Training-time dropout with a seeded generator. */
     public static Tensor dropout(Tensor x, double p, Random random) {
         return Dropout.apply(x, p, random);
+    }
+
+    /** Dropout with a given keep-mask (row-major, true = kept); survivors are scaled by 1/(1-p). */
+    public static Tensor dropout(Tensor x, double p, boolean[] keep) {
+        return Dropout.apply(x, p, keep);
+    }
+
+    /** Batch norm in training mode: batch statistics, running statistics updated in place with the momentum. */
+    public static Tensor batchNormTraining(Tensor x, Tensor weight, Tensor bias, INDArray runningMean, INDArray runningVar,
+                                           double momentum, double eps) {
+        return BatchNorm2dTraining.apply(x, weight, bias, eps, runningMean, runningVar, momentum);
+    }
+
+    /** Mean over the batch of -logProbabilities[n, targets[n]] (a 0-d tensor). */
+    public static Tensor nllLoss(Tensor logProbabilities, int[] targets) {
+        return NllLoss.apply(logProbabilities, targets);
+    }
+
+    /** Cross-entropy of scores [N, K] against target classes: log-softmax, then the negative log-likelihood's mean. */
+    public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        return NllLoss.apply(Softmax.logSoftmax(logits), targets);
     }
 
     /** Batch norm with fixed statistics. */
@@ -220,17 +243,23 @@ public final class F {
 
     /** Bilinear resize with align_corners=true (the first and last pixels of input and output coincide). */
     public static Tensor resizeBilinearAlignCorners(Tensor x, int outH, int outW) {
-        org.nd4j.linalg.api.buffer.DataType t = x.dataType();
-        INDArray rows = org.nd4j.linalg.factory.Nd4j.createFromArray(
-                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(2), outH)).castTo(t);
-        INDArray cols = org.nd4j.linalg.factory.Nd4j.createFromArray(
-                io.pixelgrad.engine.Interpolation.bilinearAlignCorners(x.size(3), outW)).castTo(t);
-        Tensor y = SeparableLinear.apply(x, rows, cols);
-        if (y.tape() != null) {
-            y.tape().own(rows);
-            y.tape().own(cols);
-        }
-        return y;
+        return SeparableLinear.apply(x, alignCorners(x.size(2), outH, x.dataType()), alignCorners(x.size(3), outW, x.dataType()));
+    }
+
+    private static final java.util.Map<String, INDArray> ALIGN_CORNERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The interpolation matrix of an align-corners resize, made once per size and type and kept (a few kB each). */
+    private static INDArray alignCorners(long in, long out, org.nd4j.linalg.api.buffer.DataType t) {
+        return ALIGN_CORNERS.computeIfAbsent(in + ">" + out + ":" + t, k -> {
+            INDArray m = org.nd4j.linalg.factory.Nd4j.createFromArray(io.pixelgrad.engine.Interpolation.bilinearAlignCorners(in, out)).castTo(t);
+            m.setCloseable(false);
+            return m;
+        });
+    }
+
+    /** x * scale[c] + shift[c] per channel of [N,C,H,W], with fixed numbers (shift may be null). */
+    public static Tensor channelAffine(Tensor x, double[] scale, double[] shift) {
+        return io.pixelgrad.autograd.functions.ChannelAffine.apply(x, scale, shift);
     }
 
     /** y = R x C^T on every plane (fixed matrices the caller owns). */

@@ -23,7 +23,7 @@ public final class Tape implements AutoCloseable {
 
     private final List<Function> functions = new ArrayList<>();
     private final List<Tensor> outputs = new ArrayList<>();
-    private final List<INDArray> owned = new ArrayList<>();
+    private final Set<INDArray> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, Tensor> captured = new LinkedHashMap<>();
     private final Set<String> watched = new HashSet<>();
     private boolean watchAll;
@@ -213,6 +213,20 @@ public final class Tape implements AutoCloseable {
         return array;
     }
 
+    /**
+     * Frees a tensor of a forward-only chain as soon as the next layer has consumed it: when neither it nor what was
+     * computed from it takes part in a backward pass, nothing watches it, and this tape owns it. Keeps forward-only
+     * passes (occlusion batches, plain inference) at the size of two activations instead of all of them.
+     */
+    public void releaseConsumed(Tensor consumed, Tensor result) {
+        if (closed || consumed.requiresGrad() || result.requiresGrad() || consumed.tape() != this) return;
+        INDArray v = consumed.value();
+        if (v == result.value() || !owned.contains(v)) return;
+        for (Tensor t : captured.values()) if (t == consumed || t.value() == v) return;
+        owned.remove(v);
+        Arrays.release(v);
+    }
+
     private void checkOpen() {
         if (closed) throw new IllegalStateException("this tape is closed");
     }
@@ -223,8 +237,7 @@ public final class Tape implements AutoCloseable {
         if (closed) return;
         closed = true;
         for (Function f : functions) f.release();
-        IdentityHashMap<INDArray, Boolean> seen = new IdentityHashMap<>();
-        for (INDArray a : owned) if (seen.put(a, Boolean.TRUE) == null) Arrays.release(a);
+        for (INDArray a : owned) Arrays.release(a);
         functions.clear();
         outputs.clear();
         owned.clear();

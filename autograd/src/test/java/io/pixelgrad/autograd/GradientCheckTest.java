@@ -58,6 +58,10 @@ class GradientCheckTest {
         check("flatten", t -> F.flatten(t[0]), TOL, randn(2, 3, 4, 5));
         check("reshape", t -> F.reshape(t[0], 6, -1), TOL, randn(2, 3, 4, 5));
         check("dropout", t -> F.dropout(t[0], 0.5, new Random(1)), TOL, randn(4, 6));
+        boolean[] keep = {true, false, false, true, true, true, false, true, true, false, true, true};
+        check("dropout with a mask", t -> F.dropout(t[0], 0.3, keep), TOL, randn(3, 4));
+        check("batchnorm training", t -> F.batchNormTraining(t[0], t[1], t[2], Nd4j.zeros(3), Nd4j.ones(3), 0.1, 1e-5), TOL,
+                randn(2, 3, 4, 5), randn(3), randn(3));
         INDArray mean = randn(3), var = Transforms.abs(randn(3)).addi(0.5);
         check("batchnorm", t -> F.batchNorm(t[0], t[1], t[2], mean, var, 1e-5), TOL, randn(2, 3, 4, 5), randn(3), randn(3));
         check("lrn 5", t -> F.lrn(t[0], 5, 0.1, 0.75, 1), TOL, randn(2, 7, 3, 3));
@@ -85,6 +89,8 @@ class GradientCheckTest {
         check("tanh", t -> F.tanh(t[0]), TOL, randn(3, 4));
         check("softmax", t -> F.softmax(t[0]), TOL, randn(3, 7));
         check("log-softmax", t -> F.logSoftmax(t[0]), TOL, randn(3, 7));
+        check("nll loss", t -> F.nllLoss(t[0], new int[]{2, 0, 6}), TOL, randn(3, 7));
+        check("cross-entropy", t -> F.crossEntropy(t[0], new int[]{4, 4, 1, 0}), TOL, randn(4, 5));
     }
 
     @Test

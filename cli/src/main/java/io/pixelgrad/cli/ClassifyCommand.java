@@ -54,8 +54,8 @@ public final class ClassifyCommand extends PixelgradCommand {
     protected int run() throws Exception {
         if (top < 1) throw new UserException("--top must be at least 1, not " + top);
         Classifier net = loadModel(model, weights, dtype.dataType);
-        Integer wanted = target.given() ? target.resolve(net.numClasses()) : null;
-        INDArray input = image.load(net, err());
+        Integer wanted = target.given() ? target.resolve(net.numClasses(), weights.card()) : null;
+        INDArray input = image.load(net, weights.card(), weights.sampleSet(), err());
         INDArray logits = logits(net, input);
         Map<String, Object> result = result(net, logits, wanted);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
@@ -69,9 +69,11 @@ public final class ClassifyCommand extends PixelgradCommand {
         return 0;
     }
 
-    private Map<String, Object> result(Classifier net, INDArray logits, Integer wanted) {
+    private Map<String, Object> result(Classifier net, INDArray logits, Integer wanted) throws Exception {
         long classes = logits.size(1);
         boolean imagenet = classes == ImageNetLabels.get().size();
+        io.pixelgrad.zoo.models.ModelCard card = weights.card();
+        boolean named = card != null && card.classes().size() == classes;
         List<Object> samples = new ArrayList<>();
         List<Object> targets = new ArrayList<>();
         for (int n = 0; n < logits.size(0); n++) {
@@ -90,7 +92,7 @@ public final class ClassifyCommand extends PixelgradCommand {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("rank", r + 1);
                 row.put("index", i);
-                row.put("name", imagenet ? ImageNetLabels.get().name(i) : "class " + i);
+                row.put("name", named ? card.className(i) : imagenet ? ImageNetLabels.get().name(i) : "class " + i);
                 row.put("logit", dtype.dataType == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? (Object) l[i] : (Object) (float) l[i]);
                 row.put("probability", Math.exp(l[i] - max) / sum);
                 if (r < top) topk.add(row);
@@ -102,8 +104,8 @@ public final class ClassifyCommand extends PixelgradCommand {
         r.put("model", net.architecture());
         r.put("classes", classes);
         r.put("dtype", dtype.label());
-        r.put("weights", weights.weights.toString());
-        r.put("image", image.image.toString());
+        r.put("weights", weights.label());
+        r.put("image", image.label());
         r.put("predictions", samples);
         if (wanted != null) r.put("class", targets);
         return r;
@@ -113,7 +115,7 @@ public final class ClassifyCommand extends PixelgradCommand {
     private void printTable(Classifier net, Map<String, Object> result) {
         List<Object> samples = (List<Object>) result.get("predictions");
         for (int n = 0; n < samples.size(); n++) {
-            out().println(image.image.getFileName() + (samples.size() > 1 ? " [" + n + "]" : "") + ": " + net.architecture()
+            out().println((image.image != null ? image.image.getFileName() : image.label()) + (samples.size() > 1 ? " [" + n + "]" : "") + ": " + net.architecture()
                     + ", " + result.get("classes") + " classes");
             out().println(String.format(Locale.ROOT, "%4s  %5s  %-32s %10s %12s", "rank", "index", "class", "logit", "probability"));
             for (Object o : (List<Object>) samples.get(n)) printRow((Map<String, Object>) o);

@@ -32,16 +32,16 @@ public final class InspectCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        WeightsReaders.Format format = WeightsReaders.detect(weights.weights);
-        try (StateDict raw = WeightsReaders.open(weights.weights)) {
+        WeightsReaders.Format format = WeightsReaders.detect(weights.file());
+        try (StateDict raw = WeightsReaders.open(weights.file())) {
             StateDict sd = raw;
             OnnxNameMapper mapper = null;
             if (format == WeightsReaders.Format.ONNX) {
                 mapper = OnnxNameMapper.forNames(raw.keys());
                 sd = mapper.apply(raw);
             }
-            out().println(weights.weights + ": " + describe(format) + (mapper != null ? ", " + mapper.naming() + " names" : "")
-                    + ", " + String.format(Locale.ROOT, "%,d", Files.size(weights.weights)) + " bytes");
+            out().println(weights.label() + ": " + describe(format) + (mapper != null ? ", " + mapper.naming() + " names" : "")
+                    + ", " + String.format(Locale.ROOT, "%,d", Files.size(weights.file())) + " bytes");
             int width = 4;
             for (String k : sd.keys()) width = Math.max(width, k.length());
             long total = 0;

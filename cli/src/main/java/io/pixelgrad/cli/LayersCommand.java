@@ -20,17 +20,17 @@ import java.util.Locale;
 public final class LayersCommand extends PixelgradCommand {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", required = true,
-            description = "Architecture: alexnet, caffe_alexnet, vgg11, vgg13, vgg16, vgg19 (each also with _bn);"
-                    + " a narrow copy as NAME/DIVISOR, e.g. alexnet/16.")
+            description = "Architecture: alexnet, caffe_alexnet, vgg11, vgg13, vgg16, vgg19 (each also with _bn), lenet or"
+                    + " smallvgg; a narrow copy as NAME/DIVISOR, e.g. alexnet/16.")
     String model;
 
     @Option(names = {"-s", "--size"}, paramLabel = "PIXELS",
-            description = "Side of the square input image. Default: 227 for caffe_alexnet, 224 otherwise.")
+            description = "Side of the square input image. Default: 227 for caffe_alexnet, 28 for lenet and smallvgg, 224 otherwise.")
     int size;
 
-    @Option(names = "--classes", paramLabel = "N", defaultValue = "1000",
-            description = "Number of classes of the last layer (default: ${DEFAULT-VALUE}).")
-    int classes;
+    @Option(names = "--classes", paramLabel = "N",
+            description = "Number of classes of the last layer (default: 10 for lenet and smallvgg, 1000 otherwise).")
+    Integer classes;
 
     @Override
     protected int run() {
@@ -46,18 +46,26 @@ public final class LayersCommand extends PixelgradCommand {
             throw new UserException("the width divisor in '" + model + "' must be a whole number");
         }
         if (divisor < 1) throw new UserException("the width divisor in '" + model + "' must be at least 1");
-        if (classes < 1) throw new UserException("--classes must be at least 1, not " + classes);
-        int side = size > 0 ? size : parts[0].startsWith("caffe_") ? 227 : 224;
+        boolean small = Architectures.SMALL.contains(parts[0]);
+        int k = classes != null ? classes : small ? 10 : 1000;
+        if (k < 1) throw new UserException("--classes must be at least 1, not " + k);
+        int side = size > 0 ? size : parts[0].startsWith("caffe_") ? 227 : small ? 28 : 224;
         if (size < 0) throw new UserException("--size must be positive, not " + size);
-        Classifier net = Architectures.create(parts[0], classes, divisor);
-        List<LayerTable.Row> rows = LayerTable.forInput(net, new long[]{1, 3, side, side});
+        int channels = small ? 1 : 3;
+        Classifier net;
+        try {
+            net = small ? Architectures.create(parts[0], k, divisor, channels, side) : Architectures.create(parts[0], k, divisor);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        List<LayerTable.Row> rows = LayerTable.forInput(net, new long[]{1, channels, side, side});
         int nameWidth = 6, descWidth = 10;
         for (LayerTable.Row r : rows) {
             nameWidth = Math.max(nameWidth, r.name().length());
             descWidth = Math.max(descWidth, r.description().length());
         }
         String fmt = "%-" + nameWidth + "s  %-" + descWidth + "s  %-18s %12s  %6s %5s %7s";
-        out().println(net.architecture() + ", input 1x3x" + side + "x" + side);
+        out().println(net.architecture() + ", input 1x" + channels + "x" + side + "x" + side);
         out().println(String.format(Locale.ROOT, fmt, "module", "layer", "output", "parameters", "rf", "jump", "start"));
         long total = 0;
         for (LayerTable.Row r : rows) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.ScopeType;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -38,6 +39,7 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.synthesis.MaximizeCommand.class, io.pixelgrad.cli.synthesis.DreamCommand.class,
                 io.pixelgrad.cli.synthesis.InvertCommand.class, io.pixelgrad.cli.synthesis.AttackCommand.class,
                 io.pixelgrad.cli.synthesis.TextureCommand.class, io.pixelgrad.cli.synthesis.StyleCommand.class,
+                io.pixelgrad.cli.train.TrainCommand.class, io.pixelgrad.cli.train.EvaluateCommand.class,
                 CompareCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'pixelgrad COMMAND --help' for a command's options."})
 public final class Pixelgrad implements Runnable {
@@ -63,7 +65,35 @@ public final class Pixelgrad implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        configureNativeMemory();
+        if (args.length > 0 && !args[0].startsWith("-") && !List.of("compare", "help").contains(args[0])) warmUpNd4j();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Starts ND4J (loading its native libraries takes most of a second) on a background thread while the command line
+     * is parsed and files are opened; the command's first use of ND4J then waits only for what is left.
+     */
+    private static void warmUpNd4j() {
+        Thread t = new Thread(() -> {
+            try {
+                org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1).close();
+            } catch (Throwable ignored) {
+                // the command reports any ND4J problem itself, with a proper message
+            }
+        }, "nd4j-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Turns off JavaCPP's allocation limits unless the user set them: pixelgrad frees every array deterministically,
+     * and with the limits on, each large allocation (a VGG16 weight matrix) triggers garbage collections and waits that
+     * cost seconds. Must run before ND4J is first touched.
+     */
+    static void configureNativeMemory() {
+        for (String p : new String[]{"org.bytedeco.javacpp.maxPhysicalBytes", "org.bytedeco.javacpp.maxBytes"})
+            if (System.getProperty(p) == null) System.setProperty(p, "0");
     }
 
     /** The configured command line: streams default to standard output and error; tests set their own. */

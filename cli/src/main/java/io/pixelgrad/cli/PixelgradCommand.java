@@ -42,21 +42,21 @@ public abstract class PixelgradCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Loads the model named by --model with the --weights file in float32, showing progress on a terminal. */
+    /** Loads the model named by --model with the --weights file (or the built-in model) in float32, with a progress bar. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights) throws Exception {
         return loadModel(model, weights, org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
-    /** Loads the model named by --model with the --weights file, computing in the --dtype type, with a progress bar. */
+    /** Loads the model of --model and --weights (or the built-in model), computing in the --dtype type, with a progress bar. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights, org.nd4j.linalg.api.buffer.DataType dataType)
             throws Exception {
-        try (Progress bar = Progress.start("Loading " + weights.weights.getFileName(), 1000, "", 1)) {
-            return ModelLoader.load(model.model, weights.weights, dataType,
+        try (Progress bar = Progress.start("Loading " + weights.shortName(), 1000, "", 1)) {
+            return ModelLoader.load(model.model, weights.file(), dataType,
                     (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
         }
     }
 
-    /** The model's logits for a batch [N, 3, H, W], after checking that the input size suits the model. */
+    /** The model's logits for a batch [N, C, H, W], after checking that the input size suits the model. */
     protected static INDArray logits(Classifier model, INDArray input) {
         LayerTable.forInput(model, input.shape());
         try (Tape tape = new Tape()) {

@@ -40,8 +40,8 @@ public final class Progress implements AutoCloseable {
         if (bar != null) bar.stepTo(done);
     }
 
-    /** A short note shown after the bar (e.g. the current objective value). */
-    public void note(String text) {
+    /** Shows a short text after the bar (e.g. the running loss and accuracy). */
+    public void message(String text) {
         if (bar != null) bar.setExtraMessage(text);
     }
 

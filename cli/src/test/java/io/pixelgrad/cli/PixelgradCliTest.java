@@ -192,8 +192,8 @@ class PixelgradCliTest {
     void usageMistakesAreOneLineWithExitCode2() {
         Run r = run("classify", "--weights", ALEXNET16.toString(), "--image", PHOTO.toString(), "--tpo", "3");
         assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad classify: Unknown options: '--tpo', '3'");
-        r = run("classify", "--image", PHOTO.toString());
-        assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad classify: Missing required option: '--weights=FILE'");
+        r = run("train", "--data", PHOTO.toString(), "--out", PHOTO.toString());
+        assertOneLineError(r, Pixelgrad.USAGE, "pixelgrad train: Missing required option: '--dataset=NAME'");
         r = run("classify", "--weights", ALEXNET16.toString(), "--image", PHOTO.toString(), "--top", "0");
         assertOneLineError(r, Pixelgrad.BAD_INPUT, "pixelgrad classify: --top must be at least 1, not 0");
         r = run("frobnicate");
@@ -232,6 +232,32 @@ class PixelgradCliTest {
         assertEquals(Pixelgrad.BAD_INPUT, r.code(), r.err());
         assertTrue(r.out().contains("architecture: none; weights " + tiny + ": its keys match no known architecture"), r.out());
         assertEquals("pixelgrad inspect: --load needs weights that fit an architecture; these do not\n", r.err().replace("\r", ""));
+    }
+
+    /** Files that broke or strained a reader under fuzzing (zoo-import's malformed corpus and fuzz findings). */
+    @ParameterizedTest
+    @ValueSource(strings = {"weights/malformed/stride_zero.pth", "weights/malformed/pickle_long_text_int.pth",
+        "weights/malformed/pickle_long4_huge_int.pth",
+        "io/pixelgrad/zoo/weights/PyTorchZipFuzzTestInputs/readsOrRefuses/finding_zstd_entry.pth"})
+    void fuzzFindingsInWeightsAreOneLine(String file) {
+        Path weights = FIXTURES.resolve(file);
+        assertOneLineError(run("inspect", "--weights", weights.toString()), Pixelgrad.BAD_INPUT,
+                "pixelgrad inspect: weights " + weights + ": ");
+        assertOneLineError(run("classify", "--weights", weights.toString(), "--image", PHOTO_NPY.toString()), Pixelgrad.BAD_INPUT,
+                "pixelgrad classify: weights " + weights + ": ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"images/header_5000x5000.png", "images/header_20000x20000.png", "images/jpeg_150_scans.jpg",
+        "io/pixelgrad/zoo/images/NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy"})
+    void fuzzFindingsInImagesAreOneLine(String file, @TempDir Path dir) throws IOException {
+        Path image = FIXTURES.resolve(file);
+        Path out = dir.resolve("out");
+        for (String command : new String[]{"classify", "saliency"}) {
+            Run r = run(command, "--weights", ALEXNET16.toString(), "--image", image.toString(), "--out", out.toString());
+            assertOneLineError(r, Pixelgrad.BAD_INPUT, "pixelgrad " + command + ": image " + image + ": ");
+            assertTrue(emptyOrMissing(out));
+        }
     }
 
     @Test

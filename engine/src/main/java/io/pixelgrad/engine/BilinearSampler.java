@@ -76,6 +76,16 @@ public final class BilinearSampler {
         return outW;
     }
 
+    /** Corner k's input plane index for every output pixel (0 where the weight is 0); do not modify. */
+    int[] indices(int k) {
+        return index[k];
+    }
+
+    /** Corner k's weight for every output pixel; do not modify. */
+    double[] weights(int k) {
+        return weight[k];
+    }
+
     /** Corner k's input indices for every output pixel, as an INT64 vector (a new array). */
     public INDArray indexArray(int k) {
         long[] l = new long[index[k].length];

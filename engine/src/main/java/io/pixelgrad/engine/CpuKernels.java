@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 
@@ -147,10 +148,88 @@ public class CpuKernels extends PortableKernels {
         return out;
     }
 
+    // ---------------------------------------------------------------- bilinear sampling
+
+    /** One pass over the planes with the sampler's four corners; each plane is one thread's, so sums never race. */
+    @Override
+    public INDArray sampleBilinear(INDArray input, BilinearSampler s) {
+        DataType t = input.dataType();
+        if ((t != DataType.FLOAT && t != DataType.DOUBLE) || input.size(2) != s.inH() || input.size(3) != s.inW())
+            return super.sampleBilinear(input, s);
+        INDArray x = Arrays.contiguous(input);
+        int planes = (int) (x.size(0) * x.size(1)), in = s.inH() * s.inW(), outSize = s.outH() * s.outW();
+        INDArray out = Nd4j.createUninitialized(t, x.size(0), x.size(1), s.outH(), s.outW());
+        if (t == DataType.FLOAT) {
+            FloatBuffer src = x.data().asNioFloat(), dst = out.data().asNioFloat();
+            Parallel.forEach(planes, p -> {
+                float[] plane = new float[in], o = new float[outSize];
+                src.get(p * in, plane, 0, in);
+                for (int k = 0; k < 4; k++) {
+                    int[] idx = s.indices(k);
+                    double[] w = s.weights(k);
+                    for (int i = 0; i < outSize; i++) o[i] += (float) (w[i] * plane[idx[i]]);
+                }
+                dst.put(p * outSize, o, 0, outSize);
+            });
+        } else {
+            DoubleBuffer src = x.data().asNioDouble(), dst = out.data().asNioDouble();
+            Parallel.forEach(planes, p -> {
+                double[] plane = new double[in], o = new double[outSize];
+                src.get(p * in, plane, 0, in);
+                for (int k = 0; k < 4; k++) {
+                    int[] idx = s.indices(k);
+                    double[] w = s.weights(k);
+                    for (int i = 0; i < outSize; i++) o[i] += w[i] * plane[idx[i]];
+                }
+                dst.put(p * outSize, o, 0, outSize);
+            });
+        }
+        if (x != input) Arrays.release(x);
+        return out;
+    }
+
+    @Override
+    public INDArray sampleBilinearBackward(INDArray gradOut, BilinearSampler s) {
+        DataType t = gradOut.dataType();
+        if (t != DataType.FLOAT && t != DataType.DOUBLE) return super.sampleBilinearBackward(gradOut, s);
+        INDArray g = Arrays.contiguous(gradOut);
+        int planes = (int) (g.size(0) * g.size(1)), in = s.inH() * s.inW(), outSize = s.outH() * s.outW();
+        INDArray out = Nd4j.createUninitialized(t, g.size(0), g.size(1), s.inH(), s.inW());
+        if (t == DataType.FLOAT) {
+            FloatBuffer src = g.data().asNioFloat(), dst = out.data().asNioFloat();
+            Parallel.forEach(planes, p -> {
+                float[] o = new float[outSize], plane = new float[in];
+                src.get(p * outSize, o, 0, outSize);
+                for (int k = 0; k < 4; k++) {
+                    int[] idx = s.indices(k);
+                    double[] w = s.weights(k);
+                    for (int i = 0; i < outSize; i++) plane[idx[i]] += (float) (w[i] * o[i]);
+                }
+                dst.put(p * in, plane, 0, in);
+            });
+        } else {
+            DoubleBuffer src = g.data().asNioDouble(), dst = out.data().asNioDouble();
+            Parallel.forEach(planes, p -> {
+                double[] o = new double[outSize], plane = new double[in];
+                src.get(p * outSize, o, 0, outSize);
+                for (int k = 0; k < 4; k++) {
+                    int[] idx = s.indices(k);
+                    double[] w = s.weights(k);
+                    for (int i = 0; i < outSize; i++) plane[idx[i]] += w[i] * o[i];
+                }
+                dst.put(p * in, plane, 0, in);
+            });
+        }
+        if (g != gradOut) Arrays.release(g);
+        return out;
+    }
+
     // ---------------------------------------------------------------- per-channel affine map
 
     @Override
     public INDArray channelAffine(INDArray x, INDArray scale, INDArray shift) {
+        if (!Layout.isChannelsLast(x) && Layout.isRowMajor(x) && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE))
+            return channelAffineRowMajor(x, scale, shift);
         if (!Layout.isChannelsLast(x)) return super.channelAffine(x, scale, shift);
         // Channels-last: rows of C values, so the per-channel vectors broadcast along rows.
         INDArray out = Layout.like(x);
@@ -158,6 +237,35 @@ public class CpuKernels extends PortableKernels {
         rows.assign(Layout.dense(x).reshape('c', x.length() / x.size(1), x.size(1)));
         rows.muliRowVector(scale.reshape(1, scale.length()));
         if (shift != null) rows.addiRowVector(shift.reshape(1, shift.length()));
+        return out;
+    }
+
+    /** The per-channel affine map on a row-major NCHW array: one plane at a time, without broadcast copies. */
+    private static INDArray channelAffineRowMajor(INDArray x, INDArray scale, INDArray shift) {
+        long c = x.size(1);
+        int plane = (int) (x.size(2) * x.size(3)), planes = (int) (x.size(0) * c);
+        double[] a = scale.castTo(DataType.DOUBLE).data().asDouble();
+        double[] b = shift == null ? new double[(int) c] : shift.castTo(DataType.DOUBLE).data().asDouble();
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer src = x.data().asNioFloat(), dst = out.data().asNioFloat();
+            Parallel.forEach(planes, p -> {
+                float[] v = new float[plane];
+                src.get(p * plane, v, 0, plane);
+                float sa = (float) a[(int) (p % c)], sb = (float) b[(int) (p % c)];
+                for (int i = 0; i < plane; i++) v[i] = v[i] * sa + sb;
+                dst.put(p * plane, v, 0, plane);
+            });
+        } else {
+            DoubleBuffer src = x.data().asNioDouble(), dst = out.data().asNioDouble();
+            Parallel.forEach(planes, p -> {
+                double[] v = new double[plane];
+                src.get(p * plane, v, 0, plane);
+                double sa = a[(int) (p % c)], sb = b[(int) (p % c)];
+                for (int i = 0; i < plane; i++) v[i] = v[i] * sa + sb;
+                dst.put(p * plane, v, 0, plane);
+            });
+        }
         return out;
     }
 

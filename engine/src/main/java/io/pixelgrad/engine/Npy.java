@@ -27,13 +27,16 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads a .npy file into a new array of the file's dtype (float32, float64, int64, int32, uint8 as int32). */
+    /**
+     * Reads a .npy file into a new array of the file's dtype (float32, float64, int64, int32, uint8 as int32); any
+     * malformed, truncated or unsupported file is an IOException whose one-line message names the file.
+     */
     public static INDArray read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         try {
             return parse(bytes);
         } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
-            throw new IOException(file + ": not a valid .npy file (" + e.getMessage() + ")");
+            throw new IOException(file + ": not a valid .npy file (" + oneLine(e.getMessage()) + ")");
         }
     }
 
@@ -41,10 +44,11 @@ public final class Npy {
         for (int i = 0; i < MAGIC.length; i++)
             if (bytes.length <= i || bytes[i] != MAGIC[i]) throw new IllegalArgumentException("no NUMPY magic");
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int major = bytes[6];
+        int major = bytes.length > 6 ? bytes[6] : 0;
+        if (major < 1 || major > 3) throw new IllegalArgumentException("unsupported format version " + major);
         buf.position(8);
         int headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
-        if (headerLength < 0 || buf.position() + headerLength > bytes.length) throw new IllegalArgumentException("header past end");
+        if (headerLength < 0 || headerLength > bytes.length - buf.position()) throw new IllegalArgumentException("header past end");
         String header = new String(bytes, buf.position(), headerLength, StandardCharsets.ISO_8859_1);
         int dataStart = buf.position() + headerLength;
         String descr = find(DESCR, header, "descr");
@@ -52,38 +56,70 @@ public final class Npy {
         String dims = find(SHAPE, header, "shape").trim();
         long[] shape = dims.isEmpty() ? new long[0] : java.util.Arrays.stream(dims.split(","))
                 .map(String::trim).filter(t -> !t.isEmpty()).mapToLong(Long::parseLong).toArray();
-        long count = Arrays.length(shape);
+        int itemSize = itemSize(descr);
+        // The header is untrusted: its shape must be backed by the bytes that follow before anything is allocated.
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + dims);
+            count = multiply(count, d, dims);
+        }
+        long need = multiply(count, itemSize, dims);
+        if (need > bytes.length - dataStart)
+            throw new IllegalArgumentException("shape (" + dims + ") of " + descr + " needs " + need + " bytes of data but "
+                    + (bytes.length - dataStart) + " follow the header");
         ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
         long[] arrayShape = shape.length == 0 ? new long[]{1} : shape;
         switch (descr) {
             case "<f4": {
-                float[] v = new float[Math.toIntExact(count)];
+                float[] v = new float[(int) count];
                 data.asFloatBuffer().get(v);
                 return Nd4j.create(v, arrayShape, 'c');
             }
             case "<f8": {
-                double[] v = new double[Math.toIntExact(count)];
+                double[] v = new double[(int) count];
                 data.asDoubleBuffer().get(v);
                 return Nd4j.create(v, arrayShape, 'c');
             }
             case "<i8": {
-                long[] v = new long[Math.toIntExact(count)];
+                long[] v = new long[(int) count];
                 data.asLongBuffer().get(v);
                 return Nd4j.createFromArray(v).reshape(arrayShape);
             }
             case "<i4": {
-                int[] v = new int[Math.toIntExact(count)];
+                int[] v = new int[(int) count];
                 data.asIntBuffer().get(v);
                 return Nd4j.createFromArray(v).reshape(arrayShape);
             }
-            case "|u1": {
-                int[] v = new int[Math.toIntExact(count)];
+            default: {
+                int[] v = new int[(int) count];
                 for (int i = 0; i < v.length; i++) v[i] = Byte.toUnsignedInt(data.get(i));
                 return Nd4j.createFromArray(v).reshape(arrayShape);
             }
-            default:
-                throw new IllegalArgumentException("unsupported dtype " + descr);
         }
+    }
+
+    private static int itemSize(String descr) {
+        switch (descr) {
+            case "<f8": case "<i8": return 8;
+            case "<f4": case "<i4": return 4;
+            case "|u1": return 1;
+            default: throw new IllegalArgumentException("unsupported dtype " + descr);
+        }
+    }
+
+    // Element and byte counts of a hostile shape: refused when they overflow or exceed what one Java array holds.
+    private static long multiply(long a, long b, String dims) {
+        try {
+            long r = Math.multiplyExact(a, b);
+            if (r > Integer.MAX_VALUE - 8) throw new ArithmeticException();
+            return r;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape (" + dims + ") is too large");
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
     }
 
     private static String find(Pattern p, String header, String what) {

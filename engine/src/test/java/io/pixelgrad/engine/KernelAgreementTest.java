@@ -32,6 +32,20 @@ class KernelAgreementTest {
     }
 
     @Test
+    void bilinearSamplingAndPerChannelAffineAgree() {
+        for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = randn(2, 3, 17, 21).castTo(t);
+            BilinearSampler s = BilinearSampler.rotation(17, 21, 7.5);
+            assertClose(portable.sampleBilinear(x, s), cpu.sampleBilinear(x, s), t == DataType.FLOAT ? 1e-6 : 1e-14);
+            INDArray g = randn(2, 3, 17, 21).castTo(t);
+            assertClose(portable.sampleBilinearBackward(g, s), cpu.sampleBilinearBackward(g, s), t == DataType.FLOAT ? 1e-6 : 1e-14);
+            INDArray scale = randn(3).castTo(t), shift = randn(3).castTo(t);
+            assertClose(portable.channelAffine(x, scale, shift), cpu.channelAffine(x, scale, shift), t == DataType.FLOAT ? 1e-6 : 1e-14);
+            assertClose(portable.channelAffine(x, scale, null), cpu.channelAffine(x, scale, null), t == DataType.FLOAT ? 1e-6 : 1e-14);
+        }
+    }
+
+    @Test
     void convolutionInputGradientsAgree() {
         ConvSpec[] specs = {ConvSpec.of(1, 1), ConvSpec.of(1, 3), ConvSpec.of(1, 0), ConvSpec.of(4, 2), ConvSpec.of(2, 0), ConvSpec.of(1, 2, 2, 1),
                 ConvSpec.of(3, 1, 1, 2), new ConvSpec(2, 1, 0, 3, 1, 2, 1)};

@@ -8,12 +8,18 @@ import io.pixelgrad.zoo.images.ImageInput;
 import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.images.Preprocessing;
 import io.pixelgrad.zoo.load.ModelLoader;
+import io.pixelgrad.zoo.data.Dataset;
+import io.pixelgrad.zoo.data.DatasetKind;
+import io.pixelgrad.zoo.models.Architectures;
 import io.pixelgrad.zoo.models.Classifier;
+import io.pixelgrad.zoo.train.EpochStats;
+import io.pixelgrad.zoo.train.Trainer;
+import io.pixelgrad.zoo.train.TrainingOptions;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.junit.jupiter.api.Test;
 import io.pixelgrad.vis.Attribution;
 import io.pixelgrad.vis.GuidedBackprop;
 import io.pixelgrad.vis.Target;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The library example of README.md, line for line, on the small test network that the repository ships. */
+/** The library examples of README.md, line for line, on the small test network and a slice of Fashion-MNIST. */
 class ReadmeExampleTest {
 
     private static final Path ROOT = Path.of("..");
@@ -68,5 +74,21 @@ class ReadmeExampleTest {
             scale = Math.max(scale, Math.abs(a.raw()[i]));
         }
         assertTrue(diff <= 1e-4 * scale, "float32 and float64 maps differ by " + diff / scale);
+    }
+
+    @Test
+    void theReadmeTrainingExampleRuns() throws Exception {
+        DatasetKind kind = DatasetKind.FASHION_MNIST;
+        Path dir = TestData.fashionMnist();
+        // README: the whole data set and 15 epochs; here 256 images and 1 epoch.
+        Dataset train = kind.load(dir, true, 1, 28, System.err::println).first(256), test = kind.load(dir, false, 1, 28, System.err::println).first(128);
+        Classifier model = Architectures.create("smallvgg", 10, 1);
+        Trainer.initialize(model, 1);                                                   // seeded He-normal weights
+        TrainingOptions options = new TrainingOptions("smallvgg", 1, 64, "adam", 1e-3, 0, 0, "cosine", kind.augmentation(),
+                1, DataType.FLOAT);
+        try (Trainer trainer = new Trainer(model, train, test, kind.normalization(), options)) {
+            EpochStats s = trainer.epoch(0, (step, steps, loss, accuracy) -> { });
+            assertTrue(s.trainLoss() > 0 && s.testAccuracy() > 0.1, s.toString());
+        }
     }
 }

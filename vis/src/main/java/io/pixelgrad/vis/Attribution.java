@@ -19,7 +19,7 @@ public final class Attribution {
 
     /** What the raw array is, which decides how it is drawn. */
     public enum Kind {
-        /** A gradient-like array with the input's shape [3,H,W]. */
+        /** A gradient-like array with the input's shape [C,H,W] (C 3, or 1 for grey networks). */
         INPUT_GRADIENT,
         /** A map over the input's pixels [H,W]. */
         PIXEL_MAP,

@@ -102,8 +102,9 @@ public final class Filters {
     }
 
     /**
-     * The filters as a grid: RGB tiles (each filter min-max scaled on its own) for a 3-channel layer, else one row of
-     * grey tiles per filter (each tile min-max scaled), at most maxInputs input channels per row. Tiles are enlarged
+     * The filters as a grid: RGB tiles (each filter min-max scaled on its own) for a 3-channel layer, grey tiles in a
+     * square grid for a 1-channel (grey network's first) layer, else one row of grey tiles per filter (each tile
+     * min-max scaled), at most maxInputs input channels per row. Tiles are enlarged
      * to at least 24 pixels.
      */
     public BufferedImage render(int maxInputs) {
@@ -115,6 +116,12 @@ public final class Filters {
                 float[] f = Passes.floats(java.util.Arrays.copyOfRange(weights, o * size, (o + 1) * size));
                 tiles.add(Render.enlarge(Render.rgbScaled(f, kh, kw), scale));
             }
+            return Render.grid(tiles, (int) Math.ceil(Math.sqrt(out)), 2);
+        }
+        if (in == 1) {
+            // A grey network's first layer: one tile per filter, in a square grid like the RGB case.
+            for (int o = 0; o < out; o++)
+                tiles.add(Render.enlarge(Render.grey(Maps.minMax(Passes.floats(java.util.Arrays.copyOfRange(weights, o * size, (o + 1) * size))), kh, kw), scale));
             return Render.grid(tiles, (int) Math.ceil(Math.sqrt(out)), 2);
         }
         int cols = Math.min(in, maxInputs);

@@ -10,7 +10,7 @@ public interface GradientMethod extends Explainer {
 
     /**
      * The gradient of the class score with respect to each input of a batch [N,3,H,W] (every row explains the same
-     * class; rows do not interact at inference), under this method's backward rule. A new detached array [N,3,H,W].
+     * class; rows do not interact at inference), under this method's backward rule. A new detached array [N,C,H,W].
      */
     INDArray gradient(INDArray batch, int targetClass);
 

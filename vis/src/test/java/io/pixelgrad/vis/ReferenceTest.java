@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every attribution method against PyTorch (make_vis_reference.py) on small AlexNet- and VGG16-shaped networks, in
+ * Every attribution method against PyTorch (make_vis_reference.py) on small AlexNet-, VGG16- and smallvgg-shaped networks, in
  * float32 and in float64: relative error (max |difference| over max |reference|) at most 1e-5 in float32 (occlusion
  * 1e-4: a difference of two logits), and at most 1e-12 in float64. Measured worst errors are printed at the end; in
  * float64 they were at most about 1e-14 when this was written (see the build log for the current figures).
@@ -40,10 +40,10 @@ class ReferenceTest {
     /** The float64 bound: the 1e-12; measured errors are around 1e-15 to 1e-14. */
     static final double TOL64 = 1e-12;
 
-    /** Both networks in both data types. */
+    /** The three networks (AlexNet- and VGG16-shaped, and the grey 28x28 smallvgg/4) in both data types. */
     static Stream<Arguments> cases() {
         List<Arguments> all = new java.util.ArrayList<>();
-        for (String name : List.of("alexnet_16", "vgg16_16"))
+        for (String name : List.of("alexnet_16", "vgg16_16", "smallvgg_4"))
             for (DataType t : List.of(DataType.FLOAT, DataType.DOUBLE)) all.add(Arguments.of(name, t));
         return all.stream();
     }
@@ -160,7 +160,7 @@ class ReferenceTest {
             Reference.assertClose(r.label("filters_smoothness"), s, r.expected("filters_smoothness_" + l.asText()), r.tolerance());
         }
         assertEquals("features.0", Filters.firstConv(r.model));
-        assertTrue(Filters.of(r.model, "features.0").isRgb());
+        assertEquals(r.x.size(1) == 3, Filters.of(r.model, "features.0").isRgb(), "colour filters for colour input only");
         assertThrows(IllegalArgumentException.class, () -> Filters.of(r.model, "features.1"));
     }
 

@@ -18,7 +18,7 @@ public final class Conv2d extends Module {
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.spec = spec;
-        this.weight = addParameter("weight", Nd4j.zeros(DataType.FLOAT, outChannels, inChannels / spec.groups(), kernel, kernel));
+        this.weight = addParameter("weight", Allocation.weights(DataType.FLOAT, outChannels, inChannels / spec.groups(), kernel, kernel));
         this.bias = withBias ? addParameter("bias", Nd4j.zeros(DataType.FLOAT, outChannels)) : null;
     }
 

@@ -14,7 +14,7 @@ public final class Linear extends Module {
     public Linear(int in, int out) {
         this.in = in;
         this.out = out;
-        this.weight = addParameter("weight", Nd4j.zeros(DataType.FLOAT, out, in));
+        this.weight = addParameter("weight", Allocation.weights(DataType.FLOAT, out, in));
         this.bias = addParameter("bias", Nd4j.zeros(DataType.FLOAT, out));
     }
 

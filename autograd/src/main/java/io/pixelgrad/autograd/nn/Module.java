@@ -19,6 +19,8 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, INDArray> buffers = new LinkedHashMap<>();
+    private boolean training;
+    private java.util.Random random;
 
     /** Computes this module's output. */
     protected abstract Tensor compute(Tensor x);
@@ -96,6 +98,37 @@ public abstract class Module {
         buffers.forEach((local, b) -> all.put(qualify(local), b));
         for (Module c : children.values()) all.putAll(c.buffers());
         return all;
+    }
+
+    /**
+     * Switches the subtree to training mode: dropout drops units, drawing from the given seeded generator, and batch
+     * norm normalizes with each batch's statistics and updates its running ones. Modules are then no longer safe to
+     * share between threads (batch norm writes its buffers).
+     */
+    public final void train(java.util.Random random) {
+        if (random == null) throw new IllegalArgumentException("training mode needs a seeded generator for dropout");
+        for (Module m : modules().values()) {
+            m.training = true;
+            m.random = random;
+        }
+    }
+
+    /** Switches the subtree to inference mode, the default: dropout is the identity, batch norm uses running statistics. */
+    public final void eval() {
+        for (Module m : modules().values()) {
+            m.training = false;
+            m.random = null;
+        }
+    }
+
+    /** Whether this module is in training mode. */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** The generator training-mode randomness draws from (dropout masks); null in inference mode. */
+    protected final java.util.Random random() {
+        return random;
     }
 
     /** Freezes or unfreezes every parameter of the subtree. */

@@ -24,7 +24,13 @@ public final class Sequential extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        for (Module m : children().values()) x = m.forward(x);
+        Tensor in = x;
+        for (Module m : children().values()) {
+            Tensor y = m.forward(x);
+            // a forward-only pass frees each activation once the next layer has used it (never the caller's input)
+            if (x != in && x.tape() != null) x.tape().releaseConsumed(x, y);
+            x = y;
+        }
         return x;
     }
 }

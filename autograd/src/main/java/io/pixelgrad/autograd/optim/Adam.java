@@ -79,6 +79,7 @@ public final class Adam extends Optimizer {
     }
 
     /** The moment estimates ("exp_avg.N", "exp_avg_sq.N" by parameter index), for checkpoints. */
+    @Override
     public Map<String, INDArray> state() {
         Map<String, INDArray> s = new LinkedHashMap<>();
         for (int i = 0; i < m.length; i++) {
@@ -89,6 +90,7 @@ public final class Adam extends Optimizer {
     }
 
     /** Restores {@link #state()} and the number of steps taken (resuming from a checkpoint). */
+    @Override
     public void loadState(Map<String, INDArray> state, int steps) {
         for (int i = 0; i < m.length; i++) {
             copyInto(m[i], state.get("exp_avg." + i), "exp_avg." + i);

@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Updates a fixed list of parameter arrays IN PLACE, one {@link #step} at a time, as torch.optim's optimizers do.
@@ -70,6 +71,16 @@ public abstract class Optimizer implements AutoCloseable {
     /** The data type of the parameters and of all optimizer state. */
     public DataType dataType() {
         return dataType;
+    }
+
+    /** The optimizer's state arrays by name (copies), for checkpoints; optimizers without saved state say so. */
+    public Map<String, INDArray> state() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its state");
+    }
+
+    /** Restores {@link #state()} and the number of steps taken (resuming from a checkpoint). */
+    public void loadState(Map<String, INDArray> state, int steps) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a state");
     }
 
     /** Zeroes the gradient arrays, evaluates the closure into them and returns its loss (a NaN loss is an error). */

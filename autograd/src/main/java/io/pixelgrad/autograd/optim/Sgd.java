@@ -76,6 +76,7 @@ public final class Sgd extends Optimizer {
     }
 
     /** The momentum buffers ("momentum_buffer.N", by parameter index) and the step count, for checkpoints. */
+    @Override
     public Map<String, INDArray> state() {
         Map<String, INDArray> s = new LinkedHashMap<>();
         for (int i = 0; i < buffers.length; i++) if (buffers[i] != null) s.put("momentum_buffer." + i, buffers[i].dup());
@@ -83,6 +84,7 @@ public final class Sgd extends Optimizer {
     }
 
     /** Restores {@link #state()} and the number of steps taken (resuming from a checkpoint). */
+    @Override
     public void loadState(Map<String, INDArray> state, int steps) {
         for (int i = 0; i < buffers.length; i++) {
             INDArray b = state.get("momentum_buffer." + i);

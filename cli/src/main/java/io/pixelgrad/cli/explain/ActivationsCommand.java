@@ -6,7 +6,6 @@ import io.pixelgrad.vis.Attribution;
 import io.pixelgrad.vis.Passes;
 import io.pixelgrad.vis.Target;
 import io.pixelgrad.zoo.images.ImageInput;
-import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.images.Preprocessing;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,11 +40,9 @@ public final class ActivationsCommand extends ExplainCommand {
         if (layer.given()) layer.resolve(net);
         ActivationMaps maps = ActivationMaps.of(net, in.x(), name);
         List<INDArray> batch = new ArrayList<>(List.of(in.x()));
-        boolean caffe = net.architecture().startsWith("caffe_");
-        Normalization n = image.normalize == null ? (caffe ? Normalization.CAFFE : Normalization.TORCHVISION) : Normalization.of(image.normalize);
-        int side = (int) in.x().size(2);
+        Preprocessing preprocessing = image.preprocessing(net, weights.card());
         for (Path p : others) {
-            INDArray x = ImageInput.load(p, new Preprocessing(Math.max(256, side), side, n));
+            INDArray x = ImageInput.load(p, preprocessing);
             if (x.size(2) != in.x().size(2) || x.size(3) != in.x().size(3))
                 throw new IllegalArgumentException("image " + p + " is " + x.size(3) + "x" + x.size(2) + ", the others "
                         + in.x().size(3) + "x" + in.x().size(2));
@@ -58,9 +55,9 @@ public final class ActivationsCommand extends ExplainCommand {
         d.put("pixelgrad_version", VersionProvider.version());
         d.put("model", net.architecture());
         d.put("dtype", dtype.label());
-        d.put("weights", weights.weights.toString());
-        d.put("weights_sha256", Outputs.sha256(weights.weights));
-        d.put("image", image.image.toString());
+        d.put("weights", weights.label());
+        d.put("weights_sha256", Outputs.sha256(weights.file()));
+        d.put("image", image.label());
         d.put("layer", name);
         d.put("shape", s);
         d.put("silent_channels", maps.silentChannels());

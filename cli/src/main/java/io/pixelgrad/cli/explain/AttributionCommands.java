@@ -136,10 +136,10 @@ public final class AttributionCommands {
             return false;
         }
 
-        @Option(names = "--patch", paramLabel = "PIXELS", defaultValue = "32", description = "Patch side (default: ${DEFAULT-VALUE}).")
-        int patch;
-        @Option(names = "--stride", paramLabel = "PIXELS", defaultValue = "16", description = "Step between patches (default: ${DEFAULT-VALUE}).")
-        int stride;
+        @Option(names = "--patch", paramLabel = "PIXELS", description = "Patch side (default: 32; 6 for inputs under 64 pixels).")
+        Integer patch;
+        @Option(names = "--stride", paramLabel = "PIXELS", description = "Step between patches (default: 16; 2 for inputs under 64 pixels).")
+        Integer stride;
         @Option(names = "--fill", paramLabel = "VALUE", defaultValue = "0",
                 description = "Value of the covered pixels in normalized input space; 0 is the dataset mean (default: ${DEFAULT-VALUE}).")
         double fill;
@@ -148,14 +148,16 @@ public final class AttributionCommands {
 
         @Override
         protected void validate() {
-            if (patch < 1) throw new UserException("--patch must be at least 1, not " + patch);
-            if (stride < 1) throw new UserException("--stride must be at least 1, not " + stride);
+            if (patch != null && patch < 1) throw new UserException("--patch must be at least 1, not " + patch);
+            if (stride != null && stride < 1) throw new UserException("--stride must be at least 1, not " + stride);
             if (batch < 1) throw new UserException("--batch must be at least 1, not " + batch);
         }
 
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {
             long h = in.x().size(2), w = in.x().size(3);
+            int[] geometry = occlusionGeometry(this.patch, this.stride, h, w);
+            int patch = geometry[0], stride = geometry[1];
             long total = ((h - patch) / stride + 1) * ((w - patch) / stride + 1);
             try (Progress bar = Progress.start("Occlusion", patch > h || patch > w ? 0 : total, "", 1)) {
                 return new Occlusion(net, patch, stride, fill, batch, (done, all) -> bar.stepTo(done)).attribute(in.x(), target);

@@ -41,13 +41,15 @@ import java.util.Map;
             "Saliency, guided backprop, deconvnet, Grad-CAM, guided Grad-CAM, occlusion, SmoothGrad and integrated",
             "gradients for one class; each method's .npy/.png/.json, and explain.html with the input, the top-5 classes",
             "and every map (images embedded)."},
-        footer = {"", "Example:", "  pixelgrad explain -w vgg16.pth -i cat.jpg -o report/ && xdg-open report/explain.html"})
+        footer = {"", "Examples:", "  pixelgrad explain -o report/        (the built-in Fashion-MNIST model and its first sample image)",
+            "  pixelgrad explain --sample trouser -o report/",
+            "  pixelgrad explain -w vgg16.pth -i cat.jpg -o report/ && xdg-open report/explain.html"})
 public final class ExplainAllCommand extends ExplainCommand {
 
-    @Option(names = "--patch", paramLabel = "PIXELS", defaultValue = "32", description = "Occlusion patch side (default: ${DEFAULT-VALUE}).")
-    int patch;
-    @Option(names = "--stride", paramLabel = "PIXELS", defaultValue = "16", description = "Occlusion stride (default: ${DEFAULT-VALUE}).")
-    int stride;
+    @Option(names = "--patch", paramLabel = "PIXELS", description = "Occlusion patch side (default: 32; 6 for inputs under 64 pixels).")
+    Integer patch;
+    @Option(names = "--stride", paramLabel = "PIXELS", description = "Occlusion stride (default: 16; 2 for inputs under 64 pixels).")
+    Integer stride;
     @Option(names = "--samples", paramLabel = "N", defaultValue = "16", description = "SmoothGrad samples (default: ${DEFAULT-VALUE}).")
     int samples;
     @Option(names = "--steps", paramLabel = "M", defaultValue = "16", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
@@ -72,7 +74,7 @@ public final class ExplainAllCommand extends ExplainCommand {
 
     @Override
     protected void validate() {
-        if (patch < 1 || stride < 1 || samples < 1 || steps < 1)
+        if ((patch != null && patch < 1) || (stride != null && stride < 1) || samples < 1 || steps < 1)
             throw new UserException("--patch, --stride, --samples and --steps must all be at least 1");
         if (synthesisSteps < 0) throw new UserException("--synthesis-steps must be >= 0, not " + synthesisSteps);
     }
@@ -86,6 +88,8 @@ public final class ExplainAllCommand extends ExplainCommand {
         Input in = loadInput(net);
         String camLayer = layer.given() ? layer.layer : net.lastConvReluName();
         if (layer.given()) layer.resolve(net);
+        int[] geometry = occlusionGeometry(this.patch, this.stride, in.x().size(2), in.x().size(3));
+        int patch = geometry[0], stride = geometry[1];
         if (!noOcclusion) new Occlusion(net, patch, stride, 0).check(in.x().size(2), in.x().size(3));
         INDArray logits = Passes.logits(net, in.x());
         // one class for every method, so the maps can be compared
@@ -107,12 +111,12 @@ public final class ExplainAllCommand extends ExplainCommand {
             }
         }
         int cls = results.get("saliency").targetClass();
-        HtmlReport html = new HtmlReport("pixelgrad explain: " + image.image.getFileName())
-                .fact("model " + net.architecture() + " (" + net.numClasses() + " classes), weights " + weights.weights.getFileName()
+        HtmlReport html = new HtmlReport("pixelgrad explain: " + (image.image != null ? image.image.getFileName() : image.label()))
+                .fact("model " + net.architecture() + " (" + net.numClasses() + " classes), weights " + weights.shortName()
                         + ", " + dtype.label())
                 .fact("explained class " + cls + " (" + className(net, cls) + "), Grad-CAM layer " + camLayer
                         + ", pixelgrad " + VersionProvider.version())
-                .input(in.picture());
+                .input(displayed(in.picture()));
         top5(net, logits, html);
         FragileDecisions.Result fragile = fragileDecisions(net, in);
         if (fragile != null && fragile.reluNearZero() + fragile.poolNearTies() > 0)
@@ -122,9 +126,7 @@ public final class ExplainAllCommand extends ExplainCommand {
             for (Map.Entry<String, Attribution> e : results.entrySet()) {
                 stage(o, e.getKey(), e.getValue(), in, net, cm, e.getKey().equals("occlusion") ? null : fragile);
                 Attribution a = e.getValue();
-                html.panel(e.getKey(), CAPTIONS.get(e.getKey()), a.gradientImage() == null
-                        ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))
-                        : Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm), a.gradientImage()));
+                html.panel(e.getKey(), CAPTIONS.get(e.getKey()), panel(a, in, cm));
             }
             if (synthesisSteps > 0) synthesis(net, in, cls, html, o);
             o.text("explain.html", html.toHtml());
@@ -191,10 +193,10 @@ public final class ExplainAllCommand extends ExplainCommand {
     }
 
     private int target(Classifier net, INDArray logits) throws Exception {
-        return target.given() ? target.resolve(net.numClasses()) : Passes.argmax(logits);
+        return target.given() ? target.resolve(net.numClasses(), weights.card()) : Passes.argmax(logits);
     }
 
-    private static void top5(Classifier net, INDArray logits, HtmlReport html) {
+    private void top5(Classifier net, INDArray logits, HtmlReport html) throws Exception {
         int k = (int) logits.size(1);
         double max = Double.NEGATIVE_INFINITY, sum = 0;
         for (int i = 0; i < k; i++) max = Math.max(max, logits.getDouble(0, i));

@@ -24,6 +24,7 @@ import io.pixelgrad.zoo.images.RgbImage;
 import io.pixelgrad.zoo.labels.ImageNetLabels;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
+import io.pixelgrad.zoo.models.ModelCard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,25 +93,47 @@ public abstract class ExplainCommand extends PixelgradCommand {
 
     /** The class to explain: --class by index or name, else the top predicted class. */
     protected Target classTarget(Classifier net) throws Exception {
-        return target.given() ? Target.classIndex(target.resolve(net.numClasses())) : Target.topClass();
+        return target.given() ? Target.classIndex(target.resolve(net.numClasses(), weights.card())) : Target.topClass();
     }
 
-    /** Loads one image as the model's input, plus the picture (resized and cropped like the input) for overlays. */
+    /** The image file: --image, or a sample of the built-in model (--sample). */
+    protected Path imageFile() throws Exception {
+        return image.file(weights.sampleSet());
+    }
+
+    /**
+     * Loads one image as the model's input, plus the picture (resized and cropped like the input, grey for grey
+     * networks) for overlays.
+     */
     protected Input loadInput(Classifier net) throws Exception {
-        INDArray x = image.load(net, err());
+        Path file = imageFile();
+        Preprocessing p = image.preprocessing(net, weights.card());
+        INDArray x = image.load(net, weights.card(), weights.sampleSet(), err());
         if (x.size(0) != 1)
-            throw new UserException("image " + image.image + " holds " + x.size(0) + " images; explain one at a time");
+            throw new UserException("image " + image.label() + " holds " + x.size(0) + " images; explain one at a time");
         int h = (int) x.size(2), w = (int) x.size(3);
-        if (ImageInput.isNpy(image.image)) return new Input(x, Render.input(Passes.floats(x), h, w));
-        boolean caffe = net.architecture().startsWith("caffe_");
-        int side = image.crop > 0 ? image.crop : caffe ? 227 : 224;
-        Preprocessing p = new Preprocessing(Math.max(256, side), side, Normalization.TORCHVISION);
-        RgbImage rgb = p.centerCrop(p.resizeShorterSide(Images.read(image.image)));
-        BufferedImage pic = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < rgb.height(); y++)
-            for (int xx = 0; xx < rgb.width(); xx++)
-                pic.setRGB(xx, y, rgb.sample(xx, y, 0) << 16 | rgb.sample(xx, y, 1) << 8 | rgb.sample(xx, y, 2));
-        return new Input(x, pic);
+        if (ImageInput.isNpy(file)) return new Input(x, Render.input(Passes.floats(x), h, w));
+        RgbImage rgb = p.centerCrop(p.resizeShorterSide(Images.read(file)));
+        if (p.grey()) {
+            byte[] v = rgb.rgb().clone();
+            for (int i = 0; i < v.length; i += 3) {
+                byte l = (byte) Normalization.luminance(v[i] & 0xff, v[i + 1] & 0xff, v[i + 2] & 0xff);
+                v[i] = l;
+                v[i + 1] = l;
+                v[i + 2] = l;
+            }
+            rgb = new RgbImage(rgb.width(), rgb.height(), v);
+        }
+        return new Input(x, Render.picture(rgb));
+    }
+
+    /**
+     * A picture as saved: small networks' inputs (28x28 MNIST, 32x32 CIFAR) are enlarged by a whole factor with
+     * nearest-neighbour pixels to about 224 pixels, so maps stay readable; the .npy files keep the network's resolution.
+     */
+    protected static BufferedImage displayed(BufferedImage img) {
+        int side = Math.max(img.getWidth(), img.getHeight());
+        return side > 32 ? img : Render.enlarge(img, Math.max(1, 224 / side));
     }
 
     /**
@@ -129,13 +152,26 @@ public abstract class ExplainCommand extends PixelgradCommand {
                          FragileDecisions.Result fragile) throws Exception {
         o.npy(m + ".npy", a.rawArray());
         if (a.lowResArray() != null) o.npy(m + "_lowres.npy", a.lowResArray());
-        BufferedImage g = a.gradientImage();
-        BufferedImage panel = g == null ? Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm))
-                : Render.row(4, a.heatmap(cm), a.overlay(in.picture(), cm), g);
-        o.png(m + ".png", panel);
+        o.png(m + ".png", panel(a, in, cm));
         Map<String, Object> d = describe(m, a, net);
         if (fragile != null) d.put("fragile_decisions", fragile.describe());
         o.json(m + ".json", d);
+    }
+
+    /**
+     * Occlusion's patch side and stride: as given, else 32 and 16, or 6 and 2 for inputs under 64 pixels (the small
+     * networks' 28x28 and 32x32 images).
+     */
+    protected static int[] occlusionGeometry(Integer patch, Integer stride, long h, long w) {
+        boolean small = h < 64 || w < 64;
+        return new int[]{patch != null ? patch : small ? 6 : 32, stride != null ? stride : small ? 2 : 16};
+    }
+
+    /** Heatmap, overlay and (gradient methods) the colour gradient image, side by side, enlarged for small inputs. */
+    protected static BufferedImage panel(Attribution a, Input in, Colormap cm) {
+        BufferedImage g = a.gradientImage();
+        BufferedImage heat = displayed(a.heatmap(cm)), over = displayed(a.overlay(in.picture(), cm));
+        return g == null ? Render.row(4, heat, over) : Render.row(4, heat, over, displayed(g));
     }
 
     /** The JSON description: enough to reproduce the result. */
@@ -146,9 +182,9 @@ public abstract class ExplainCommand extends PixelgradCommand {
         d.put("model", net.architecture());
         d.put("classes", net.numClasses());
         d.put("dtype", dtype.label());
-        d.put("weights", weights.weights.toString());
-        d.put("weights_sha256", Outputs.sha256(weights.weights));
-        d.put("image", image.image.toString());
+        d.put("weights", weights.label());
+        d.put("weights_sha256", Outputs.sha256(weights.file()));
+        d.put("image", image.label());
         if (a.targetClass() >= 0) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("index", a.targetClass());
@@ -157,19 +193,21 @@ public abstract class ExplainCommand extends PixelgradCommand {
             d.put("class", c);
         }
         d.put("layer", a.layer());
-        d.put("input_shape", new long[]{1, a.shape().length == 3 ? a.shape()[0] : 3, a.imageHeight(), a.imageWidth()});
+        d.put("input_shape", new long[]{1, net.inputChannels(), a.imageHeight(), a.imageWidth()});
         d.put("raw_shape", a.shape());
         d.put("parameters", a.parameters());
         return d;
     }
 
-    /** Loads the model of --model and --weights in the --dtype type. */
+    /** Loads the model of --model and --weights (or the built-in model) in the --dtype type. */
     protected Classifier loadModel() throws Exception {
         return loadModel(model, weights, dtype.dataType);
     }
 
-    /** ImageNet's name for 1000-class models, else "class N". */
-    protected static String className(Classifier net, int index) {
+    /** The model's own class name when its weights describe it, ImageNet's for 1000-class models, else "class N". */
+    protected String className(Classifier net, int index) throws Exception {
+        ModelCard card = weights.card();
+        if (card != null && card.classes().size() == net.numClasses()) return card.className(index);
         return net.numClasses() == ImageNetLabels.get().size() ? ImageNetLabels.get().name(index) : "class " + index;
     }
 

@@ -57,8 +57,8 @@ public final class FiltersCommand extends PixelgradCommand {
         d.put("pixelgrad_version", VersionProvider.version());
         d.put("model", net.architecture());
         d.put("dtype", dtype.label());
-        d.put("weights", weights.weights.toString());
-        d.put("weights_sha256", Outputs.sha256(weights.weights));
+        d.put("weights", weights.label());
+        d.put("weights_sha256", Outputs.sha256(weights.file()));
         d.put("layer", name);
         d.put("shape", s);
         d.put("smoothness", score);

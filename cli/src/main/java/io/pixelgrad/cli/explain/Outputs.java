@@ -61,7 +61,17 @@ public final class Outputs implements AutoCloseable {
         text(name, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n");
     }
 
+    /** Stages a file written through a stream (e.g. safetensors weights). */
+    public void write(String name, io.pixelgrad.cli.AtomicFiles.Writer writer) throws IOException {
+        Files.createDirectories(staging.resolve(name).getParent());
+        try (java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(staging.resolve(name)))) {
+            writer.write(os);
+        }
+        names.add(name);
+    }
+
     private void bytes(String name, byte[] data) throws IOException {
+        Files.createDirectories(staging.resolve(name).getParent());
         Files.write(staging.resolve(name), data);
         names.add(name);
     }
@@ -72,6 +82,7 @@ public final class Outputs implements AutoCloseable {
         List<Path> done = new ArrayList<>();
         for (String n : names) {
             Path target = out.resolve(n);
+            Files.createDirectories(target.getParent());
             try {
                 Files.move(staging.resolve(n), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

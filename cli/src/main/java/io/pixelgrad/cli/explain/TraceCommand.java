@@ -44,9 +44,9 @@ public final class TraceCommand extends ExplainCommand {
             d.put("pixelgrad_version", VersionProvider.version());
             d.put("model", net.architecture());
             d.put("dtype", dtype.label());
-            d.put("weights", weights.weights.toString());
-            d.put("weights_sha256", Outputs.sha256(weights.weights));
-            d.put("image", image.image.toString());
+            d.put("weights", weights.label());
+            d.put("weights_sha256", Outputs.sha256(weights.file()));
+            d.put("image", image.label());
             d.put("class", Map.of("index", t.targetClass(), "name", className(net, t.targetClass())));
             d.put("rules", List.of("standard", "guided", "deconvnet"));
             d.put("rows", rows);

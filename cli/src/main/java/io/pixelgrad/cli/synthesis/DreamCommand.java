@@ -39,15 +39,20 @@ import java.util.Map;
             "  pixelgrad dream -w vgg16.pth --image photo.jpg --normalize laplacian --octaves 5 --steps 20 -o out/"})
 public final class DreamCommand extends SynthesisCommand {
 
-    @Option(names = {"-i", "--image"}, paramLabel = "FILE", required = true, description = "The photo: PNG, JPEG or BMP, used at its own size.")
+    @Option(names = {"-i", "--image"}, paramLabel = "FILE",
+            description = "The photo: PNG, JPEG or BMP, used at its own size (default: a sample of the built-in model, see --sample).")
     Path image;
+
+    @Option(names = "--sample", paramLabel = "NAME", description = "A bundled sample of the built-in model instead of --image.")
+    String sample;
 
     @Option(names = {"-l", "--layer"}, paramLabel = "NAME",
             description = "The layer whose activations are amplified, e.g. features.19 (default: the convolution two thirds of the way in).")
     String layer;
 
-    @Option(names = "--octaves", paramLabel = "N", defaultValue = "4", description = "Octaves, from coarse to fine (default: ${DEFAULT-VALUE}).")
-    int octaves;
+    @Option(names = "--octaves", paramLabel = "N",
+            description = "Octaves, from coarse to fine (default: 4, fewer for small pictures so the smallest octave keeps 16 pixels).")
+    Integer octavesOption;
 
     @Option(names = "--octave-scale", paramLabel = "S", defaultValue = "1.4", description = "Size ratio between octaves (default: ${DEFAULT-VALUE}).")
     double octaveScale;
@@ -73,7 +78,7 @@ public final class DreamCommand extends SynthesisCommand {
     @Override
     protected int run() throws Exception {
         requireOut();
-        if (octaves < 1) throw usage("--octaves must be at least 1, not " + octaves);
+        if (octavesOption != null && octavesOption < 1) throw usage("--octaves must be at least 1, not " + octavesOption);
         if (!(octaveScale > 1)) throw usage("--octave-scale must be above 1, not " + octaveScale);
         if (steps < 0) throw usage("--steps must be >= 0, not " + steps);
         if (!(stepSize > 0)) throw usage("--step-size must be positive, not " + stepSize);
@@ -94,7 +99,11 @@ public final class DreamCommand extends SynthesisCommand {
             throw usage("no layer '" + target + "' in this model; layers: " + String.join(", ", names));
         }
         InputSpace space = space(net);
-        INDArray photo = photo(space, net.dataType());
+        Path file = imageFile();
+        INDArray photo = photo(file, space, net.dataType());
+        int octaves = octavesOption != null ? octavesOption : 4;
+        if (octavesOption == null)
+            while (octaves > 1 && Math.min(photo.size(2), photo.size(3)) / Math.pow(octaveScale, octaves - 1) < 16) octaves--;
         List<int[]> sizes = DeepDream.octaveSizes((int) photo.size(2), (int) photo.size(3), octaves, octaveScale);
         if (sizes.get(0)[0] < 8 || sizes.get(0)[1] < 8)
             throw usage("the smallest octave would be " + sizes.get(0)[1] + "x" + sizes.get(0)[0] + " pixels: use fewer --octaves or a smaller --octave-scale");
@@ -106,7 +115,7 @@ public final class DreamCommand extends SynthesisCommand {
             throw new UserException(e.getMessage(), e);
         }
         Map<String, Object> d = describe("dream", net);
-        d.put("image", image.toString());
+        d.put("image", image != null ? image.toString() : "sample:" + file.getFileName());
         d.put("image_size", new long[]{photo.size(3), photo.size(2)});
         d.put("layer", target);
         d.put("objective", "layer(" + target + ") = mean(A^2)");
@@ -145,16 +154,31 @@ public final class DreamCommand extends SynthesisCommand {
         return convs.get(Math.min(convs.size() - 1, (2 * convs.size()) / 3));
     }
 
+    /** --image, or a bundled sample of the built-in model (or of the data set the weights were trained on). */
+    private Path imageFile() throws Exception {
+        if (image != null && sample != null) throw usage("give --image or --sample, not both");
+        if (image != null) return image;
+        String set = weights.sampleSet();
+        if (set == null) throw usage("--image is required: these weights come with no sample images");
+        try {
+            return io.pixelgrad.zoo.models.BuiltinModels.samplePath(set,
+                    sample != null ? sample : io.pixelgrad.zoo.models.BuiltinModels.samples(set).get(0));
+        } catch (IllegalArgumentException e) {
+            throw usage("--sample: " + e.getMessage());
+        }
+    }
+
     /** The photo at its own size as model input [1,C,H,W] in the model's type. */
-    private INDArray photo(InputSpace space, DataType type) throws Exception {
-        RgbImage img = Images.read(image);
+    private INDArray photo(Path file, InputSpace space, DataType type) throws Exception {
+        RgbImage img = Images.read(file);
         int h = img.height(), w = img.width(), c = space.channels();
         double[] v = new double[c * h * w];
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
                 for (int k = 0; k < c; k++) {
-                    // a grey model reads the luminance (ITU-R 601), an RGB one every channel
-                    double s = c == 3 ? img.sample(x, y, k) : 0.299 * img.sample(x, y, 0) + 0.587 * img.sample(x, y, 1) + 0.114 * img.sample(x, y, 2);
+                    // a grey model reads the luminance as PIL's convert("L") computes it, an RGB one every channel
+                    double s = c == 3 ? img.sample(x, y, k)
+                            : io.pixelgrad.zoo.images.Normalization.luminance(img.sample(x, y, 0), img.sample(x, y, 1), img.sample(x, y, 2));
                     v[(k * h + y) * w + x] = s / 255.0;
                 }
         INDArray picture = Passes.array(v, type, 1, c, h, w);

@@ -50,8 +50,9 @@ public final class MaximizeCommand extends SynthesisCommand {
             description = "What to maximize (see above); with --channels, a layer name.")
     String objectiveText;
 
-    @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "128", description = "Picture side (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", paramLabel = "PIXELS",
+            description = "Picture side (default: 128, upsampled to 224 for ImageNet models; the input size for small models such as the built-in 28x28 ones).")
+    Integer sizeOption;
 
     @Option(names = "--param", paramLabel = "KIND", defaultValue = "fft",
             description = "Parametrization: fft (1/f-scaled spectrum) or pixel (default: ${DEFAULT-VALUE}).")
@@ -61,8 +62,9 @@ public final class MaximizeCommand extends SynthesisCommand {
             description = "Decorrelate colours with ImageNet's colour correlation (default: on; --no-decorrelate turns it off).")
     boolean decorrelate;
 
-    @Option(names = "--transforms", paramLabel = "LIST", defaultValue = "standard",
-            description = "standard (pad 12, jitter 8, scale, rotate, jitter 4), none, or a list such as \"pad(4),jitter(2)\" (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transforms", paramLabel = "LIST",
+            description = "standard (pad 12, jitter 8, scale, rotate, jitter 4), none, or a list such as \"pad(4),jitter(2)\""
+                    + " (default: standard; for small models without upsampling pad(2),jitter(2),jitter(1)).")
     String transformsText;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam, sgd or lbfgs (default: ${DEFAULT-VALUE}).")
@@ -95,22 +97,24 @@ public final class MaximizeCommand extends SynthesisCommand {
     protected int run() throws Exception {
         requireOut();
         if (steps < 0) throw usage("--steps must be >= 0, not " + steps);
-        if (size < 1) throw usage("--size must be at least 1, not " + size);
+        if (sizeOption != null && sizeOption < 1) throw usage("--size must be at least 1, not " + sizeOption);
         if (snapshots < 0) throw usage("--snapshots must be >= 0, not " + snapshots);
         if (batch < 1) throw usage("--batch must be at least 1, not " + batch);
         if (channels != null && channels < 1) throw usage("--channels must be at least 1, not " + channels);
         String kind = param.toLowerCase(Locale.ROOT);
         if (!kind.equals("fft") && !kind.equals("pixel")) throw usage("--param must be fft or pixel, not '" + param + "'");
-        if (kind.equals("fft") && size % 2 != 0) throw usage("--param fft needs an even --size, not " + size + " (try " + (size + 1) + ")");
+        if (kind.equals("fft") && sizeOption != null && sizeOption % 2 != 0)
+            throw usage("--param fft needs an even --size, not " + sizeOption + " (try " + (sizeOption + 1) + ")");
         String opt = optimizer.toLowerCase(Locale.ROOT);
         if (!List.of("adam", "sgd", "lbfgs").contains(opt)) throw usage("--optimizer must be adam, sgd or lbfgs, not '" + optimizer + "'");
         double rate = lr != null ? lr : opt.equals("lbfgs") ? 1 : 0.05;
         if (!(rate > 0)) throw usage("--lr must be positive, not " + rate);
-        Transforms transforms;
-        try {
-            transforms = Transforms.parse(transformsText);
-        } catch (IllegalArgumentException e) {
-            throw usage("--transforms: " + e.getMessage());
+        if (transformsText != null) {
+            try {
+                Transforms.parse(transformsText);
+            } catch (IllegalArgumentException e) {
+                throw usage("--transforms: " + e.getMessage());
+            }
         }
         Yosinski yosinski = null;
         if (regularize != null) {
@@ -123,6 +127,11 @@ public final class MaximizeCommand extends SynthesisCommand {
 
         Classifier net = load();
         InputSpace space = space(net);
+        // small models see their own input size; ImageNet models a 128 px picture upsampled to 224 (Lucent)
+        int size = sizeOption != null ? sizeOption : space.minSide() > 0 ? 128 : nativeSide(net);
+        if (kind.equals("fft") && size % 2 != 0) size++;
+        Transforms transforms = Transforms.parse(transformsText != null ? transformsText
+                : space.minSide() > 0 ? "standard" : "pad(2),jitter(2),jitter(1)");
         Objective objective = objective(net);
         int n = channels != null ? channels : batch;
         int c = space.channels();
@@ -167,7 +176,7 @@ public final class MaximizeCommand extends SynthesisCommand {
         try (Progress bar = Progress.start("Maximizing", steps, "", 1)) {
             loop.listener((step, total, value) -> {
                 bar.stepTo(step);
-                bar.note(String.format(Locale.ROOT, "objective %.4g", value));
+                bar.message(String.format(Locale.ROOT, "objective %.4g", value));
             });
             result = loop.run();
         } catch (DivergenceException e) {
@@ -224,8 +233,10 @@ public final class MaximizeCommand extends SynthesisCommand {
                 @Override
                 public int classIndex(String name) {
                     try {
+                        if (weights.card() != null && weights.card().classes().size() == net.numClasses())
+                            return weights.card().resolveClass(name);
                         return ImageNetLabels.get().resolve(name, net.numClasses());
-                    } catch (UnknownClassException e) {
+                    } catch (UnknownClassException | io.pixelgrad.zoo.weights.WeightsFormatException e) {
                         throw new IllegalArgumentException(e.getMessage());
                     }
                 }
@@ -242,6 +253,11 @@ public final class MaximizeCommand extends SynthesisCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage().startsWith("objective") ? e.getMessage() : "--objective: " + e.getMessage());
         }
+    }
+
+    /** A small model's input side: its description's, else 28 (MNIST-sized). */
+    private int nativeSide(Classifier net) throws Exception {
+        return weights.card() != null ? weights.card().side() : 28;
     }
 
     private static BufferedImage filmstrip(RenderLoop.Result r) {

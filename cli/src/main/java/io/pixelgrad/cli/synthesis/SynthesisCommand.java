@@ -69,9 +69,9 @@ abstract class SynthesisCommand extends PixelgradCommand {
         return loadModel(model, weights, dtype.dataType);
     }
 
-    /** The usual input space of the loaded model. */
-    protected InputSpace space(Classifier net) {
-        return InputSpace.forModel(net);
+    /** The input space of the loaded model: its description's (built-in and trained models), else ImageNet's. */
+    protected InputSpace space(Classifier net) throws Exception {
+        return InputSpace.forModel(net, weights.card());
     }
 
     /** Pictures [N,C,H,W] in [0,1] as one PNG: a single picture, or a near-square grid with each picture enlarged to 128 px. */
@@ -100,8 +100,8 @@ abstract class SynthesisCommand extends PixelgradCommand {
         d.put("model", net.architecture());
         d.put("classes", net.numClasses());
         d.put("dtype", dtype.label());
-        d.put("weights", weights.weights.toString());
-        d.put("weights_sha256", Outputs.sha256(weights.weights));
+        d.put("weights", weights.label());
+        d.put("weights_sha256", Outputs.sha256(weights.file()));
         d.put("seed", seed);
         return d;
     }

@@ -52,12 +52,13 @@ public final class Render {
     public static BufferedImage gradientImage(float[] g, int h, int w) {
         float top = io.pixelgrad.vis.Maps.percentile(g, 0.99);
         if (!(top > 0)) return rgbScaled(g, h, w, true);
-        int plane = h * w;
+        int plane = h * w, channels = g.length / plane;
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < plane; i++) {
             int rgb = 0;
             for (int c = 0; c < 3; c++) {
-                double v = 0.5 + 0.5 * Math.max(-1, Math.min(1, g[c * plane + i] / top));
+                // a grey network's single channel is shown in all three: dark where the gradient is negative
+                double v = 0.5 + 0.5 * Math.max(-1, Math.min(1, g[(channels == 1 ? 0 : c) * plane + i] / top));
                 rgb = rgb << 8 | (int) Math.round(v * 255);
             }
             out.setRGB(i % w, i / w, rgb);
@@ -72,6 +73,7 @@ public final class Render {
 
     private static BufferedImage rgbScaled(float[] v, int h, int w, boolean perChannel) {
         int plane = h * w;
+        if (v.length == plane) v = concat3(v);
         double[] lo = new double[3], hi = new double[3];
         for (int c = 0; c < 3; c++) {
             lo[c] = Double.POSITIVE_INFINITY;
@@ -98,12 +100,18 @@ public final class Render {
         return img;
     }
 
+    private static float[] concat3(float[] v) {
+        float[] out = new float[3 * v.length];
+        for (int c = 0; c < 3; c++) System.arraycopy(v, 0, out, c * v.length, v.length);
+        return out;
+    }
+
     /** A map [h,w] in [0,1] as grey. */
     public static BufferedImage grey(float[] map01, int h, int w) {
         return heatmap(map01, h, w, Colormap.GREY);
     }
 
-    /** A normalized input [3,H,W] made viewable by min-max scaling (when the original picture is not at hand). */
+    /** A normalized input [3,H,W] (or grey [1,H,W]) made viewable by min-max scaling (when the original picture is not at hand). */
     public static BufferedImage input(float[] x, int h, int w) {
         return rgbScaled(x, h, w);
     }
@@ -181,6 +189,15 @@ public final class Render {
         }
         g.dispose();
         return out;
+    }
+
+    /** An 8-bit RGB image as a BufferedImage (for drawing inputs and samples). */
+    public static BufferedImage picture(io.pixelgrad.zoo.images.RgbImage rgb) {
+        BufferedImage pic = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < rgb.height(); y++)
+            for (int x = 0; x < rgb.width(); x++)
+                pic.setRGB(x, y, rgb.sample(x, y, 0) << 16 | rgb.sample(x, y, 1) << 8 | rgb.sample(x, y, 2));
+        return pic;
     }
 
     /** An image enlarged by an integer factor with nearest-neighbour sampling (small tiles stay crisp). */

@@ -1,11 +1,9 @@
 package io.pixelgrad.vis.synthesis;
 
 import io.pixelgrad.autograd.F;
-import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.models.Classifier;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -49,8 +47,21 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
             // BGR channel order, 0..255, minus the BGR means
             case "caffe" -> new InputSpace(3, new int[]{2, 1, 0}, new double[]{255, 255, 255}, new double[]{103.939, 116.779, 123.68},
                     new double[]{1, 1, 1}, minSide, n.id());
-            default -> throw new IllegalArgumentException("no input space for the normalization " + n.id());
+            default -> {
+                // the other presets (mnist, fashion-mnist, cifar10, half) are (v/255 - mean) / std per channel
+                double[] mean = new double[3], std = new double[3];
+                for (int c = 0; c < 3; c++) {
+                    mean[c] = n.mean()[c];
+                    std[c] = n.std()[c];
+                }
+                yield new InputSpace(3, new int[]{0, 1, 2}, new double[]{1, 1, 1}, mean, std, minSide, n.id());
+            }
         };
+    }
+
+    /** A one-channel (grey) model's space for a preset, no upsampling. */
+    public static InputSpace grey(Normalization n) {
+        return grey(n.mean()[0], n.std()[0], n.id());
     }
 
     /** One grey channel: x = (I - mean) / std, no upsampling (small networks such as MNIST's). */
@@ -60,6 +71,19 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
 
     /** The usual space of a classifier: ImageNet's for 3-channel AlexNet/VGG (227 for Caffe AlexNet). */
     public static InputSpace forModel(Classifier model) {
+        return forModel(model, null);
+    }
+
+    /**
+     * The space of a classifier with its description (pixelgrad's trained models carry one: normalization, channels,
+     * input size; their pictures are not upsampled), or, without one, ImageNet's for AlexNet/VGG, [-1,1] samples for
+     * the small architectures.
+     */
+    public static InputSpace forModel(Classifier model, io.pixelgrad.zoo.models.ModelCard card) {
+        if (card != null)
+            return card.channels() == 1 ? grey(card.normalization()) : of(card.normalization(), 0);
+        if (io.pixelgrad.zoo.models.Architectures.SMALL.contains(model.architecture()))
+            return model.inputChannels() == 1 ? grey(Normalization.HALF) : of(Normalization.HALF, 0);
         if (model.architecture().startsWith("caffe_")) return of(Normalization.CAFFE, 227);
         return imagenet();
     }
@@ -80,9 +104,13 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
     public Tensor normalize(Tensor image) {
         checkChannels(image);
         Tensor ordered = reorder(image);
-        Tape tape = image.tape();
-        Tensor shifted = F.sub(F.mul(ordered, constant(tape, scale, image.dataType())), constant(tape, mean, image.dataType()));
-        return F.div(shifted, constant(tape, std, image.dataType()));
+        // x = (scale * I - mean) / std as one per-channel affine map: I * (scale / std) - mean / std
+        double[] a = new double[channels], b = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = scale[c] / std[c];
+            b[c] = -mean[c] / std[c];
+        }
+        return F.channelAffine(ordered, a, b);
     }
 
     /** The picture in [0,1] for a model input x (the inverse of {@link #normalize}, unclamped), as plain values. */
@@ -118,16 +146,6 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
         if (image.rank() != 4 || image.size(1) != channels)
             throw new IllegalArgumentException("input space " + name + " expects pictures [N," + channels + ",H,W], got "
                     + Arrays.toString(image.shape()));
-    }
-
-    /** A [1,C,1,1] constant of per-channel values, owned by the tape (or free-standing without one). */
-    private Tensor constant(Tape tape, double[] values, DataType type) {
-        INDArray a = Nd4j.create(values, new long[]{1, values.length, 1, 1}, 'c').castTo(type);
-        if (tape != null) {
-            tape.own(a);
-            return tape.constant(a);
-        }
-        return Tensor.constant(a);
     }
 
     @Override

@@ -225,12 +225,18 @@ public final class Transforms {
         return y;
     }
 
-    record Rotate(double[] degrees) implements Transform {
+    record Rotate(double[] degrees, java.util.Map<String, BilinearSampler> samplers) implements Transform {
+        Rotate(double[] degrees) {
+            this(degrees, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
         @Override
         public Tensor apply(Tensor x, double fill, Draws draws) {
             double a = degrees[draws.below(degrees.length)];
             if (a == 0) return x;
-            BilinearSampler sampler = BilinearSampler.rotation((int) x.size(2), (int) x.size(3), a);
+            int h = (int) x.size(2), w = (int) x.size(3);
+            // the sampling positions depend only on the size and the angle: computed once per run
+            BilinearSampler sampler = samplers.computeIfAbsent(h + "x" + w + "@" + a, k -> BilinearSampler.rotation(h, w, a));
             // sampling x - fill with outside = 0, then adding fill back, gives the fill outside the picture
             return F.add(F.sampleBilinear(F.add(x, -fill), sampler), fill);
         }

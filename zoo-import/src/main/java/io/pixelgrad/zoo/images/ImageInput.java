@@ -23,12 +23,17 @@ public final class ImageInput {
     }
 
     /**
-     * The [N, 3, H, W] input for a file: float32 for pictures, float32 or float64 as stored for .npy tensors; every
+     * The [N, C, H, W] input for a file: float32 for pictures, float32 or float64 as stored for .npy tensors; every
      * problem is a one-line {@link ImageInputException}.
      */
     public static INDArray load(Path file, Preprocessing preprocessing) throws ImageInputException {
         if (isNpy(file)) return loadNpy(file);
-        return preprocessing.apply(Images.read(file));
+        RgbImage image = Images.read(file);
+        try {
+            return preprocessing.apply(image);
+        } catch (IllegalArgumentException e) {
+            throw new ImageInputException("image " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether the file starts with NumPy's magic bytes (the extension is not trusted). */
@@ -40,7 +45,10 @@ public final class ImageInput {
         }
     }
 
-    /** Reads a .npy tensor: float32 or float64, [3, H, W] (a batch of one is added) or [N, 3, H, W]. */
+    /**
+     * Reads a .npy tensor: float32 or float64, [C, H, W] (a batch of one is added) or [N, C, H, W], C 3 (colour) or 1
+     * (grey).
+     */
     public static INDArray loadNpy(Path file) throws ImageInputException {
         String where = "image " + file;
         INDArray a;
@@ -53,9 +61,9 @@ public final class ImageInput {
             throw new ImageInputException(where + ": .npy input must be float32 or float64, not "
                     + a.dataType().name().toLowerCase(java.util.Locale.ROOT));
         long[] s = a.shape();
-        if (s.length == 3 && s[0] == 3) return a.reshape('c', 1, s[0], s[1], s[2]);
-        if (s.length == 4 && s[1] == 3 && s[0] >= 1) return a;
-        throw new ImageInputException(where + ": .npy input must have shape [3, H, W] or [N, 3, H, W], not "
+        if (s.length == 3 && (s[0] == 3 || s[0] == 1)) return a.reshape('c', 1, s[0], s[1], s[2]);
+        if (s.length == 4 && (s[1] == 3 || s[1] == 1) && s[0] >= 1) return a;
+        throw new ImageInputException(where + ": .npy input must have shape [C, H, W] or [N, C, H, W] with C 3 or 1, not "
                 + Arrays.toString(s));
     }
 }

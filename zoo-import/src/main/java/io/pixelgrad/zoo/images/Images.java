@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,6 +24,21 @@ import java.util.Locale;
  * conversion of 16-bit grey clips everything above 255 to white.
  */
 public final class Images {
+
+    /** The most pixels an image may have: where PIL refuses an image as a decompression bomb (2 x MAX_IMAGE_PIXELS). */
+    public static final long MAX_PIXELS = 178_956_970L;
+    /** Images up to this many pixels (4096 x 4096) are decoded whatever their file size. */
+    private static final long SMALL_PIXELS = 1L << 24;
+    /**
+     * The most pixels a PNG, JPEG or BMP can pack per byte of file: deflate expands at most 1032-fold and a 1-bit PNG
+     * holds 8 pixels a byte; a JPEG needs at least one bit per 8x8 block and component, BMP's RLE one byte per 255.
+     */
+    private static final long PIXELS_PER_BYTE = 8 * 1032;
+    /**
+     * The most scans a JPEG may have. Encoders write 1 (baseline) to about 20 (progressive); the decoder walks every
+     * block once per scan, so repeating a 31-byte scan 20000 times kept ImageIO on a 4000x4000 JPEG for 240 s.
+     */
+    private static final int MAX_JPEG_SCANS = 100;
 
     private Images() {
     }
@@ -42,6 +58,8 @@ public final class Images {
             String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             try {
                 reader.setInput(in, true, true);
+                checkSize(where, format, reader.getWidth(0), reader.getHeight(0), Files.size(file));
+                if (format.equals("JPEG")) checkScans(where, file);
                 img = reader.read(0);
             } catch (IOException | RuntimeException e) {
                 throw new ImageInputException(where + ": corrupt or unsupported " + format + " image (" + reason(e) + ")", e);
@@ -54,6 +72,33 @@ public final class Images {
             throw new ImageInputException(where + ": cannot read (" + reason(e) + ")", e);
         }
         return toRgb(img);
+    }
+
+    // The decoder allocates the whole raster from the header's size before reading any pixel data: a header claiming
+    // more pixels than the file can hold is refused first, so that a few bytes cannot claim gigabytes.
+    private static void checkSize(String where, String format, int width, int height, long fileSize) throws ImageInputException {
+        long pixels = (long) width * height;
+        if (width <= 0 || height <= 0) throw new ImageInputException(where + ": " + format + " header gives the size " + width + "x" + height);
+        if (pixels > MAX_PIXELS)
+            throw new ImageInputException(where + ": " + width + "x" + height + " pixels, over the limit of " + MAX_PIXELS
+                    + " (PIL's decompression-bomb limit)");
+        if (pixels > SMALL_PIXELS && pixels > PIXELS_PER_BYTE * fileSize)
+            throw new ImageInputException(where + ": " + format + " header claims " + width + "x" + height + " pixels, more than "
+                    + fileSize + " bytes can hold; refused as truncated or a decompression bomb");
+    }
+
+    // Counts start-of-scan markers (FF DA): entropy-coded data never holds one (an FF there is followed by 00 or a
+    // restart marker), so only scans of embedded thumbnails add to the count.
+    private static void checkScans(String where, Path file) throws ImageInputException, IOException {
+        int scans = 0, previous = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (previous == 0xFF && b == 0xDA && ++scans > MAX_JPEG_SCANS)
+                    throw new ImageInputException(where + ": JPEG with more than " + MAX_JPEG_SCANS
+                            + " scans (encoders write at most about 20); refused, decoding it could take minutes");
+                previous = b;
+            }
+        }
     }
 
     /** Converts a decoded image to 8-bit RGB as PIL's convert("RGB") would (see the class comment). */

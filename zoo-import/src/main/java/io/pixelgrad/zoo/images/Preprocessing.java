@@ -16,11 +16,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param resize    length of the shorter side after resizing (torchvision's {@code Resize(int)}); 0 keeps the image size
  * @param crop      side of the centred square crop; 0 keeps the whole (resized) image
  * @param normalize how samples become network values
+ * @param grey      one grey channel (PIL's {@code convert("L")}) instead of three colour channels: small networks
+ *                  trained on MNIST-like data
  */
-public record Preprocessing(int resize, int crop, Normalization normalize) {
+public record Preprocessing(int resize, int crop, Normalization normalize, boolean grey) {
 
     /** PIL's fixed-point precision for 8-bit resampling (32 bits minus 8 for the sample minus 2 of headroom). */
     private static final int PRECISION_BITS = 22;
+    /** The most entries of one resize weight matrix (256 MB of doubles). */
+    private static final long MAX_WEIGHTS = 1L << 25;
 
     /** Validates the sizes. */
     public Preprocessing {
@@ -28,20 +32,25 @@ public record Preprocessing(int resize, int crop, Normalization normalize) {
         if (normalize == null) throw new IllegalArgumentException("a normalization preset is required");
     }
 
+    /** Three colour channels. */
+    public Preprocessing(int resize, int crop, Normalization normalize) {
+        this(resize, crop, normalize, false);
+    }
+
     /** Resize 256, centre-crop 224 and the given normalization: what ImageNet classifiers expect. */
     public static Preprocessing standard(Normalization normalize) {
         return new Preprocessing(256, 224, normalize);
     }
 
-    /** The whole pipeline: a [1, 3, crop, crop] float32 tensor. */
+    /** The whole pipeline: a [1, 3, crop, crop] float32 tensor ([1, 1, crop, crop] when grey). */
     public INDArray apply(RgbImage image) {
         return toTensor(centerCrop(resizeShorterSide(image)));
     }
 
     /** Resizes so that the shorter side is {@link #resize()} (the longer side truncated, as torchvision computes it). */
     public RgbImage resizeShorterSide(RgbImage image) {
-        if (resize == 0) return image;
         int w = image.width(), h = image.height();
+        if (resize == 0 || Math.min(w, h) == resize) return image;
         int newW, newH;
         if (w <= h) {
             newW = resize;
@@ -57,6 +66,12 @@ public record Preprocessing(int resize, int crop, Normalization normalize) {
     public static RgbImage resize(RgbImage image, int newW, int newH) {
         if (newW <= 0 || newH <= 0) throw new IllegalArgumentException("cannot resize to " + newW + "x" + newH);
         int w = image.width(), h = image.height();
+        // A very elongated image resized by its shorter side (1x100000 to 256x25600000) would need gigabytes, and so
+        // would the dense weight matrices (new x old samples, 8 bytes each) of a wide panorama.
+        if ((long) newW * newH > Images.MAX_PIXELS || (long) newW * h > Images.MAX_PIXELS
+                || (long) newW * w > MAX_WEIGHTS || (long) newH * h > MAX_WEIGHTS)
+            throw new IllegalArgumentException("resizing the " + w + "x" + h + " image to " + newW + "x" + newH
+                    + " needs too much memory (the image is too large or too elongated)");
         byte[] horizontal = new byte[Math.multiplyExact(newW, h) * 3];
         FixedPointWeights wx = FixedPointWeights.of(Interpolation.antialiasedBilinear(w, newW));
         byte[] src = image.rgb();
@@ -132,9 +147,19 @@ public record Preprocessing(int resize, int crop, Normalization normalize) {
         return new RgbImage(crop, crop, out);
     }
 
-    /** Normalizes an 8-bit image into a [1, 3, H, W] float32 tensor (channel order given by the preset). */
+    /**
+     * Normalizes an 8-bit image into a [1, 3, H, W] float32 tensor (channel order given by the preset), or [1, 1, H, W]
+     * of its luminance when grey.
+     */
     public INDArray toTensor(RgbImage image) {
         int w = image.width(), h = image.height();
+        if (grey) {
+            float[] v = new float[w * h];
+            byte[] rgb = image.rgb();
+            for (int i = 0; i < w * h; i++)
+                v[i] = normalize.apply(Normalization.luminance(rgb[i * 3] & 0xff, rgb[i * 3 + 1] & 0xff, rgb[i * 3 + 2] & 0xff), 0);
+            return Nd4j.create(v, new long[]{1, 1, h, w}, 'c');
+        }
         float[] v = new float[3 * w * h];
         byte[] rgb = image.rgb();
         for (int c = 0; c < 3; c++) {

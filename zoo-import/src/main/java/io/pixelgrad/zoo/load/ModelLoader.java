@@ -7,6 +7,7 @@ import io.pixelgrad.zoo.models.Classifier;
 import io.pixelgrad.zoo.weights.OnnxNameMapper;
 import io.pixelgrad.zoo.weights.StateDict;
 import io.pixelgrad.zoo.weights.StateDictMatcher;
+import io.pixelgrad.zoo.weights.WeightDType;
 import io.pixelgrad.zoo.weights.WeightTensor;
 import io.pixelgrad.zoo.weights.WeightsFormatException;
 import io.pixelgrad.zoo.weights.WeightsReaders;
@@ -125,7 +126,9 @@ public final class ModelLoader {
         ArchitectureMatch m = AUTO.equalsIgnoreCase(model.strip()) ? recognize(sd) : named(model, sd);
         if (m.name() == null) throw new WeightsFormatException(m.problems().get(0));
         if (!m.problems().isEmpty()) throw mismatch(m, m.problems(), sd);
-        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor());
+        // every weight is overwritten below (problems() checks that the file has all of them): no need to zero them first
+        Classifier c = io.pixelgrad.autograd.nn.Allocation.uninitialized(
+                () -> Architectures.create(m.name(), m.numClasses(), m.widthDivisor(), key -> shapeOf(sd, key)));
         List<String> problems = problems(c, sd);
         if (!problems.isEmpty()) {
             release(c);
@@ -175,7 +178,9 @@ public final class ModelLoader {
 
     private static ArchitectureMatch withShapeProblems(ArchitectureMatch m, StateDict sd) {
         if (m.name() == null || !m.problems().isEmpty()) return m;
-        Classifier c = Architectures.create(m.name(), m.numClasses(), m.widthDivisor());
+        // only the shapes are compared: the arrays need no values
+        Classifier c = io.pixelgrad.autograd.nn.Allocation.uninitialized(
+                () -> Architectures.create(m.name(), m.numClasses(), m.widthDivisor(), key -> shapeOf(sd, key)));
         try {
             return new ArchitectureMatch(m.name(), m.numClasses(), m.widthDivisor(), problems(c, sd));
         } finally {
@@ -242,6 +247,12 @@ public final class ModelLoader {
         WeightTensor t = sd.get(last);
         return List.of("weights " + sd.source() + ": " + (t == null ? "missing key " + last + " (the last layer's weight)"
                 : "key " + last + " has shape " + java.util.Arrays.toString(t.shape()) + ", the model expects [classes, features]"));
+    }
+
+    /** A key's shape in the file, or null (the small networks read their input size from it). */
+    private static long[] shapeOf(StateDict sd, String key) {
+        WeightTensor t = sd.get(key);
+        return t == null ? null : t.shape();
     }
 
     /** Every mismatch between the file and the model's parameters and buffers (training counters excepted). */
@@ -323,6 +334,17 @@ public final class ModelLoader {
         return "";
     }
 
+    /** Reads a tensor stored in the model's own type straight from its file into the array's buffer, if it can. */
+    private static boolean readDirect(WeightTensor src, INDArray dst, WeightDType as) throws WeightsFormatException {
+        java.nio.ByteBuffer bytes = dst.data().asNio();
+        bytes.clear();
+        try {
+            return src.readInto(bytes, as);
+        } catch (java.io.IOException e) {
+            throw new WeightsFormatException("weights: reading " + src.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Copies every tensor of the state_dict into the model's own arrays (float32 or float64, converted from the file's dtype). */
     private static void fill(Classifier c, StateDict sd, Listener listener) throws WeightsFormatException {
         Map<String, INDArray> targets = new LinkedHashMap<>();
@@ -336,7 +358,11 @@ public final class ModelLoader {
             INDArray dst = e.getValue();
             WeightTensor src = sd.require(e.getKey());
             boolean plain = dst.ordering() == 'c' && dst.offset() == 0 && !dst.isView() && dst.length() == src.numel();
-            if (plain && dst.dataType() == DataType.FLOAT) {
+            if (plain && dst.dataType() == DataType.FLOAT && readDirect(src, dst, WeightDType.F32)) {
+                // straight from the file into the model's array
+            } else if (plain && dst.dataType() == DataType.DOUBLE && readDirect(src, dst, WeightDType.F64)) {
+                // likewise for float64 weights in a float64 model
+            } else if (plain && dst.dataType() == DataType.FLOAT) {
                 FloatBuffer fb = dst.data().asNioFloat();
                 fb.clear();
                 src.copyTo(fb);

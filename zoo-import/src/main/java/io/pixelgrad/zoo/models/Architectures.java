@@ -24,7 +24,10 @@ public final class Architectures {
 
     /** Names accepted by {@link #create(String, int, int)}. */
     public static final List<String> NAMES = List.of("alexnet", "caffe_alexnet", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
-            "vgg16", "vgg16_bn", "vgg19", "vgg19_bn");
+            "vgg16", "vgg16_bn", "vgg19", "vgg19_bn", "lenet", "smallvgg");
+
+    /** The architectures for small grey images (28x28, one channel: MNIST, Fashion-MNIST), which pixelgrad trains itself. */
+    public static final List<String> SMALL = List.of("lenet", "smallvgg");
 
     private static final int M = -1; // max-pool marker in the VGG configurations
 
@@ -38,7 +41,37 @@ public final class Architectures {
 
     /** An architecture by name, with the given number of classes and every width divided by widthDivisor. */
     public static Classifier create(String name, int numClasses, int widthDivisor) {
+        return create(name, numClasses, widthDivisor, 1, 28);
+    }
+
+    /**
+     * An architecture by name for the input shape a weights file implies (fileShape gives a state_dict key's shape, or
+     * null): the small networks read their input channels from features.0.weight and their input size from the first
+     * fully connected layer; the ImageNet ones have one input shape.
+     */
+    public static Classifier create(String name, int numClasses, int widthDivisor, java.util.function.Function<String, long[]> fileShape) {
         String n = name.toLowerCase(Locale.ROOT);
+        if (!SMALL.contains(n)) return create(name, numClasses, widthDivisor);
+        long[] first = fileShape.apply("features.0.weight");
+        int channels = first != null && first.length == 4 && (first[1] == 1 || first[1] == 3) ? (int) first[1] : 1;
+        long[] fc = fileShape.apply(n.equals("lenet") ? "classifier.0.weight" : "classifier.1.weight");
+        int lastChannels = (n.equals("lenet") ? 50 : 64) / Math.max(1, widthDivisor);
+        int side = 28;
+        if (fc != null && fc.length == 2 && lastChannels > 0 && fc[1] % lastChannels == 0) {
+            long cells = fc[1] / lastChannels, s = Math.round(Math.sqrt(cells));
+            if (s * s == cells && s >= 1 && s <= 64) side = (int) (n.equals("lenet") ? (s * 2 + 4) * 2 + 4 : s * 4);
+        }
+        return create(name, numClasses, widthDivisor, channels, side);
+    }
+
+    /**
+     * An architecture by name for inputs of channels x side x side (the small networks; the ImageNet ones take only
+     * their own 3-channel input).
+     */
+    public static Classifier create(String name, int numClasses, int widthDivisor, int channels, int side) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("lenet")) return lenet(numClasses, widthDivisor, channels, side);
+        if (n.equals("smallvgg")) return smallVgg(numClasses, widthDivisor, channels, side);
         if (n.equals("alexnet")) return alexnet(numClasses, widthDivisor);
         if (n.equals("caffe_alexnet")) return caffeAlexnet(numClasses, widthDivisor);
         if (n.matches("vgg(11|13|16|19)(_bn)?")) {
@@ -83,6 +116,46 @@ public final class Architectures {
 
     private static Module lrn() {
         return new LocalResponseNorm(5, 1e-4, 0.75, 1.0);
+    }
+
+    /**
+     * A LeNet-style network for 28x28 grey images, laid out as Caffe's MNIST LeNet with ReLUs: two 5x5 convolutions
+     * (20 and 50 channels) each followed by 2x2 max-pooling, then 500 hidden units. 431,080 parameters for 10 classes
+     * at 1x28x28; other inputs (3 channels, 32x32 for CIFAR-10) change the first and the first fully connected layer.
+     */
+    public static Classifier lenet(int numClasses, int d, int channels, int side) {
+        checkDivisor("lenet", 20, d);
+        int cells = ((side - 4) / 2 - 4) / 2;
+        if (cells < 1) throw new IllegalArgumentException("lenet needs inputs of at least 16x16, not " + side + "x" + side);
+        Sequential features = new Sequential(
+                new Conv2d(channels, 20 / d, 5, 1, 0), new ReLU(), new MaxPool2d(2, 2),
+                new Conv2d(20 / d, 50 / d, 5, 1, 0), new ReLU(), new MaxPool2d(2, 2));
+        Sequential classifier = new Sequential(
+                new Linear(50 / d * cells * cells, 500 / d), new ReLU(), new Dropout(0.5),
+                new Linear(500 / d, numClasses));
+        return new Classifier(d == 1 ? "lenet" : "lenet/" + d, features, null, classifier);
+    }
+
+    /**
+     * A small VGG-style network for 28x28 grey images: two blocks of two 3x3 convolutions (32, then 64 channels) with
+     * 2x2 max-pooling after each block, then 128 hidden units. 467,818 parameters for 10 classes at 1x28x28.
+     */
+    public static Classifier smallVgg(int numClasses, int d, int channels, int side) {
+        checkDivisor("smallvgg", 32, d);
+        int cells = side / 4;
+        if (cells < 1) throw new IllegalArgumentException("smallvgg needs inputs of at least 4x4, not " + side + "x" + side);
+        Sequential features = new Sequential(
+                new Conv2d(channels, 32 / d, 3, 1, 1), new ReLU(), new Conv2d(32 / d, 32 / d, 3, 1, 1), new ReLU(), new MaxPool2d(2, 2),
+                new Conv2d(32 / d, 64 / d, 3, 1, 1), new ReLU(), new Conv2d(64 / d, 64 / d, 3, 1, 1), new ReLU(), new MaxPool2d(2, 2));
+        Sequential classifier = new Sequential(
+                new Dropout(0.25), new Linear(64 / d * cells * cells, 128 / d), new ReLU(), new Dropout(0.5),
+                new Linear(128 / d, numClasses));
+        return new Classifier(d == 1 ? "smallvgg" : "smallvgg/" + d, features, null, classifier);
+    }
+
+    private static void checkDivisor(String name, int narrowest, int d) {
+        if (d < 1 || narrowest / d < 1)
+            throw new IllegalArgumentException("the width divisor of " + name + " must be 1 to " + narrowest + ", not " + d);
     }
 
     /** VGG with 11, 13, 16 or 19 weight layers, optionally with batch norm after every convolution. */

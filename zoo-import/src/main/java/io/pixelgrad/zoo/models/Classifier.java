@@ -115,6 +115,11 @@ public class Classifier extends Module {
                     + java.util.Arrays.toString(x.shape()));
     }
 
+    /** Channels the network's input must have (3 for colour networks, 1 for grey ones). */
+    public int inputChannels() {
+        return (int) firstConvInputs();
+    }
+
     private long firstConvInputs() {
         for (Module m : features.layers()) if (m instanceof Conv2d c) return c.weight().value().size(1) * c.spec().groups();
         return 3;

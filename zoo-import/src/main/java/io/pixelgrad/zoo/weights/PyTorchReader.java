@@ -94,7 +94,9 @@ public final class PyTorchReader implements WeightsReader {
                     buf = mapZipStorage(w, r.getKey(), zip, byName, prefix, s, ch, fileSize);
                     mapped.put(s.key(), buf);
                 }
-                out.put(r.getKey(), view(w, r.getKey(), r.getValue(), dt, buf));
+                // stored uncompressed: the storage's bytes start at the entry's data offset
+                long position = byName.get(prefix + "data/" + s.key()).getDataOffset();
+                out.put(r.getKey(), view(w, r.getKey(), r.getValue(), dt, buf).withFile(file, position));
             }
             return new StateDict(file, out);
         } catch (Throwable t) {
@@ -136,6 +138,7 @@ public final class PyTorchReader implements WeightsReader {
                 throw new WeightsFormatException(w + ": legacy storage key list is " + SafeUnpickler.describe(keysObj));
             }
             Map<String, ByteBuffer> storages = new HashMap<>();
+            Map<String, Long> positions = new HashMap<>();
             for (Object k : (List<?>) keysObj) {
                 SafeUnpickler.StorageRef s = k instanceof String ? u.storages().get(k) : null;
                 if (s == null) {
@@ -158,6 +161,7 @@ public final class PyTorchReader implements WeightsReader {
                 ByteBuffer slice = all.duplicate();
                 slice.position(buf.position()).limit(buf.position() + (int) bytes);
                 storages.put(s.key(), slice.slice().order(ByteOrder.LITTLE_ENDIAN));
+                positions.put(s.key(), (long) buf.position());
                 buf.position(buf.position() + (int) bytes);
             }
             Map<String, WeightTensor> out = new LinkedHashMap<>();
@@ -171,7 +175,8 @@ public final class PyTorchReader implements WeightsReader {
                     throw new WeightsFormatException(w + ": key " + r.getKey() + " uses storage "
                             + r.getValue().storage().key() + " that the file does not contain");
                 }
-                out.put(r.getKey(), view(w, r.getKey(), r.getValue(), dt, sb));
+                out.put(r.getKey(), view(w, r.getKey(), r.getValue(), dt, sb)
+                        .withFile(file, positions.get(r.getValue().storage().key())));
             }
             return new StateDict(file, out);
         } catch (Throwable t) {
@@ -203,6 +208,12 @@ public final class PyTorchReader implements WeightsReader {
     }
 
     private static byte[] readEntry(String w, ZipFile zip, ZipArchiveEntry e, int limit) throws IOException, WeightsFormatException {
+        // PyTorch stores entries uncompressed. commons-compress knows more methods, some only through optional
+        // libraries that are absent here (zstd, xz: NoClassDefFoundError), so anything but stored and deflated is refused.
+        if (e.getMethod() != ZipArchiveEntry.STORED && e.getMethod() != ZipArchiveEntry.DEFLATED) {
+            throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName()) + " uses compression method "
+                    + e.getMethod() + "; PyTorch writes entries uncompressed (re-save with torch.save)");
+        }
         try (InputStream in = zip.getInputStream(e)) {
             if (in == null) {
                 throw new WeightsFormatException(w + ": zip entry " + e.getName() + " cannot be read");
@@ -243,9 +254,35 @@ public final class PyTorchReader implements WeightsReader {
         }
         ByteBuffer entryData = ch.map(FileChannel.MapMode.READ_ONLY, off, entrySize);
         // The zip's CRC is the only integrity check a .pth has; CRC32 runs at several GB/s, a small price next to
-        // silently corrupted weights. It reads the mapped pages once without putting them on the heap.
-        checkCrc(w, e, entryData.duplicate());
+        // silently corrupted weights. It reads the file through a small buffer rather than the mapped pages, which
+        // would otherwise stay resident in the process (the page cache serves the later copy into the model).
+        checkCrc(w, e, ch, off, entrySize);
         return entryData.slice(0, (int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void checkCrc(String w, ZipArchiveEntry e, FileChannel ch, long position, long size)
+            throws IOException, WeightsFormatException {
+        if (e.getCrc() < 0) {
+            return;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+        long done = 0;
+        while (done < size) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), size - done));
+            int n = ch.read(chunk, position + done);
+            if (n < 0) {
+                throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName()) + " is truncated");
+            }
+            chunk.flip();
+            crc.update(chunk);
+            done += n;
+        }
+        if (crc.getValue() != e.getCrc()) {
+            throw new WeightsFormatException(w + ": zip entry " + SafeUnpickler.printable(e.getName())
+                    + " fails its CRC check: the file is corrupt");
+        }
     }
 
     private static void checkCrc(String w, ZipArchiveEntry e, ByteBuffer data) throws WeightsFormatException {
@@ -301,6 +338,14 @@ public final class PyTorchReader implements WeightsReader {
      * one under "state_dict" or "model".
      */
     static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root) throws WeightsFormatException {
+        return stateDictOf(w, root, 0);
+    }
+
+    // A pickle can make a dict contain itself under "model": the depth limit keeps that from recursing without end.
+    private static Map<String, SafeUnpickler.TensorRef> stateDictOf(String w, Object root, int depth) throws WeightsFormatException {
+        if (depth > 4) {
+            throw new WeightsFormatException(w + ": the pickle nests 'state_dict'/'model' dicts more than 4 deep, not a checkpoint");
+        }
         if (!(root instanceof Map)) {
             throw new WeightsFormatException(w + ": the pickle holds " + SafeUnpickler.describe(root)
                     + ", not a state_dict (a dict of name -> tensor)");
@@ -308,7 +353,7 @@ public final class PyTorchReader implements WeightsReader {
         Map<?, ?> m = (Map<?, ?>) root;
         for (String wrapper : List.of("state_dict", "model")) {
             if (m.get(wrapper) instanceof Map && !allTensors(m)) {
-                return stateDictOf(w, m.get(wrapper));
+                return stateDictOf(w, m.get(wrapper), depth + 1);
             }
         }
         if (m.isEmpty()) {

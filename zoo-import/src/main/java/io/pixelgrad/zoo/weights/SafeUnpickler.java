@@ -3,6 +3,7 @@ package io.pixelgrad.zoo.weights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,10 @@ final class SafeUnpickler extends Unpickler {
             + "torch._utils._rebuild_tensor, torch._utils._rebuild_parameter, torch.*Storage";
 
     private static final int MAX_NAME = 200;
+    // Python refuses int <-> str conversions over 4300 digits for the same reason (quadratic time); 4300 digits are
+    // about 1786 bytes. A state_dict's largest integer is the legacy format's 80-bit magic number.
+    private static final int MAX_INT_DIGITS = 4300;
+    private static final int MAX_INT_BYTES = 1786;
 
     private final boolean allowGlobals;
     private final Map<String, StorageRef> storages = new LinkedHashMap<>();
@@ -104,6 +109,40 @@ final class SafeUnpickler extends Unpickler {
                 }
                 return NO_RETURN_VALUE;
             }
+            case 's': { // SETITEM
+                Object value = stack.pop();
+                Object k = stack.pop();
+                Object target = stack.peek();
+                if (!(target instanceof Map)) {
+                    throw new Refused("SETITEM on " + describe(target));
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> m = (Map<Object, Object>) target;
+                m.put(hashable(k), value);
+                return NO_RETURN_VALUE;
+            }
+            case 0x90: { // ADDITEMS
+                List<Object> items = stack.pop_all_since_marker();
+                Object target = stack.peek();
+                if (!(target instanceof Set)) {
+                    throw new Refused("ADDITEMS on " + describe(target));
+                }
+                @SuppressWarnings("unchecked")
+                Set<Object> set = (Set<Object>) target;
+                for (Object o : items) {
+                    set.add(hashable(o));
+                }
+                return NO_RETURN_VALUE;
+            }
+            case 0x91: { // FROZENSET
+                List<Object> items = stack.pop_all_since_marker();
+                Set<Object> set = new HashSet<>();
+                for (Object o : items) {
+                    set.add(hashable(o));
+                }
+                stack.add(set);
+                return NO_RETURN_VALUE;
+            }
             case '}': // EMPTY_DICT: keep key order (razorvine would use a HashMap)
                 stack.add(new LinkedHashMap<Object, Object>());
                 return NO_RETURN_VALUE;
@@ -114,7 +153,7 @@ final class SafeUnpickler extends Unpickler {
                 }
                 Map<Object, Object> m = new LinkedHashMap<>();
                 for (int i = 0; i < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
+                    m.put(hashable(items.get(i)), items.get(i + 1));
                 }
                 stack.add(m);
                 return NO_RETURN_VALUE;
@@ -128,7 +167,7 @@ final class SafeUnpickler extends Unpickler {
                 @SuppressWarnings("unchecked")
                 Map<Object, Object> m = (Map<Object, Object>) target;
                 for (int i = 0; i < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
+                    m.put(hashable(items.get(i)), items.get(i + 1));
                 }
                 return NO_RETURN_VALUE;
             }
@@ -144,8 +183,15 @@ final class SafeUnpickler extends Unpickler {
             case 'T': // BINSTRING
             case 'X': // BINUNICODE
             case 'B': // BINBYTES
-            case 0x8b: // LONG4
                 checkLength(4);
+                break;
+            case 0x8b: // LONG4
+                if (checkLength(4) > MAX_INT_BYTES) {
+                    throw new Refused("integer of more than " + MAX_INT_BYTES + " bytes, which a state_dict never holds");
+                }
+                break;
+            case 'L': // LONG, as decimal text: parsing n digits costs n^2 (3 MB of digits take minutes), as in Python
+                checkLineLength(MAX_INT_DIGITS + 2);
                 break;
             case 0x8d: // BINUNICODE8
             case 0x8e: // BINBYTES8
@@ -158,8 +204,19 @@ final class SafeUnpickler extends Unpickler {
         return super.dispatch(key);
     }
 
+    /**
+     * Refuses dict keys and set elements that Python cannot hash (dicts, lists, sets): only a corrupt or hostile pickle
+     * has them, and hashing a Java collection recurses into it, without end when a pickle makes it contain itself.
+     */
+    private static Object hashable(Object key) {
+        if (key instanceof Map || key instanceof List || key instanceof Set) {
+            throw new Refused("corrupt pickle: " + describe(key) + " used as a dict key or set element (unhashable in Python)");
+        }
+        return key;
+    }
+
     // A hostile length prefix would make razorvine allocate that many bytes before noticing the input is short.
-    private void checkLength(int width) throws IOException {
+    private long checkLength(int width) throws IOException {
         if (!input.markSupported()) {
             throw new IllegalStateException("SafeUnpickler needs an input that supports mark()");
         }
@@ -176,6 +233,21 @@ final class SafeUnpickler extends Unpickler {
         if (len < 0 || len > input.available() - width) {
             throw new Refused("truncated pickle: a string or bytes of length " + len + " runs past the end");
         }
+        return len;
+    }
+
+    // Looks ahead for the newline that ends a text operand, refusing operands longer than max characters.
+    private void checkLineLength(int max) throws IOException {
+        input.mark(max + 1);
+        byte[] b = input.readNBytes(max + 1);
+        input.reset();
+        for (byte c : b) {
+            if (c == '\n') {
+                return;
+            }
+        }
+        throw new Refused(b.length > max ? "integer of more than " + MAX_INT_DIGITS + " digits, which a state_dict never holds"
+                : "truncated pickle in a decimal integer");
     }
 
     private String readName() throws IOException {
@@ -224,7 +296,7 @@ final class SafeUnpickler extends Unpickler {
                             if (pair.length != 2) {
                                 throw new Refused("OrderedDict item is not a pair");
                             }
-                            d.put(pair[0], pair[1]);
+                            d.put(hashable(pair[0]), pair[1]);
                         }
                     } else if (args.length != 0) {
                         throw new Refused("OrderedDict called with " + args.length + " arguments");
@@ -390,12 +462,25 @@ final class SafeUnpickler extends Unpickler {
         return sb.toString();
     }
 
-    /** Unpickles one pickle from {@code in}, which must support mark/reset and report exact available(). */
+    /**
+     * Unpickles one pickle from {@code in}, which must support mark/reset and report exact available(); a malformed
+     * pickle is a {@link PickleException} ({@link Refused} for what the allow-list refuses), never another exception.
+     */
     @Override
     public Object load(InputStream in) throws IOException {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("SafeUnpickler needs an input that supports mark()");
         }
-        return super.load(in);
+        try {
+            return super.load(in);
+        } catch (PickleException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Razorvine trusts the opcode stream: a stack underflow or an operand of the wrong type surfaces as
+            // whatever the JDK throws (IndexOutOfBounds, ClassCast, ...), which means a corrupt pickle.
+            Refused r = new Refused("corrupt pickle (" + e.getClass().getSimpleName() + " in the unpickler)");
+            r.initCause(e);
+            throw r;
+        }
     }
 }

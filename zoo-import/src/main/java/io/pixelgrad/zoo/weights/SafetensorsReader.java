@@ -89,7 +89,7 @@ public final class SafetensorsReader implements WeightsReader {
             for (Entry e : entries) {
                 ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
                 out.put(e.name(), WeightTensor.checkedView(w, e.name(), e.shape(), e.dtype(), buf, 0,
-                        WeightTensor.contiguousStrides(e.shape())));
+                        WeightTensor.contiguousStrides(e.shape())).withFile(file, dataStart + e.begin()));
             }
             return new StateDict(file, out);
         } catch (Throwable t) {

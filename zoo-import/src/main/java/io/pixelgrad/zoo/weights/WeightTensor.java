@@ -1,6 +1,7 @@
 package io.pixelgrad.zoo.weights;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -22,6 +23,8 @@ public final class WeightTensor {
     private final long offset;
     private final long[] strides;
     private final long numel;
+    private final Path file;            // where the storage's bytes lie in a file, for direct reads; null if unknown
+    private final long filePosition;    // byte position of storage element 0 in that file
 
     /**
      * Creates a tensor view on {@code storage} (bytes in little-endian order); the caller has checked that
@@ -29,6 +32,13 @@ public final class WeightTensor {
      */
     private WeightTensor(String name, long[] shape, WeightDType dtype, ByteBuffer storage, long offset,
                          long[] strides, long numel) {
+        this(name, shape, dtype, storage, offset, strides, numel, null, 0);
+    }
+
+    private WeightTensor(String name, long[] shape, WeightDType dtype, ByteBuffer storage, long offset,
+                         long[] strides, long numel, Path file, long filePosition) {
+        this.file = file;
+        this.filePosition = filePosition;
         this.name = name;
         this.shape = shape;
         this.dtype = dtype;
@@ -76,6 +86,13 @@ public final class WeightTensor {
             throw new WeightsFormatException(where + ": key " + name + " has offset " + offset
                     + " past its storage of " + storageElems + " elements");
         }
+        if (numel > storageElems) {
+            // Every element lies inside the storage, so only overlapping strides (e.g. 0) get here: a few bytes
+            // could then claim gigabytes of floats.
+            throw new WeightsFormatException(where + ": key " + name + " with shape " + Arrays.toString(shape) + " and strides "
+                    + Arrays.toString(strides) + " has " + numel + " elements but its storage holds only " + storageElems
+                    + " (overlapping views are not supported)");
+        }
         return new WeightTensor(name, shape.clone(), dtype, storage, offset, strides.clone(), numel);
     }
 
@@ -117,7 +134,38 @@ public final class WeightTensor {
 
     /** The same data under another key (used when mapping ONNX names onto state_dict keys). */
     public WeightTensor withName(String newName) {
-        return new WeightTensor(newName, shape, dtype, storage, offset, strides, numel);
+        return new WeightTensor(newName, shape, dtype, storage, offset, strides, numel, file, filePosition);
+    }
+
+    /**
+     * The same tensor, noting that its storage's bytes are also found in a file at a byte position (stored
+     * uncompressed): {@link #readInto} can then copy them straight from the file, without touching mapped pages.
+     */
+    WeightTensor withFile(Path source, long position) {
+        return new WeightTensor(name, shape, dtype, storage, offset, strides, numel, source, position);
+    }
+
+    /**
+     * Copies the values into a native-order byte buffer at its position (advancing it), straight from the file when
+     * the tensor is contiguous, stored in {@code as} and file-backed: the operating system's page cache serves the
+     * read and no mapped page of the file stays resident. Returns false (copying nothing) otherwise.
+     */
+    public boolean readInto(ByteBuffer dst, WeightDType as) throws java.io.IOException {
+        if (file == null || dtype != as || !isContiguous() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) return false;
+        long bytes = numel * dtype.size();
+        if (dst.remaining() < bytes) throw new java.nio.BufferOverflowException();
+        ByteBuffer target = dst.duplicate();
+        target.limit(Math.toIntExact(target.position() + bytes));
+        long position = filePosition + offset * dtype.size();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            while (target.hasRemaining()) {
+                int n = ch.read(target, position);
+                if (n < 0) throw new java.io.EOFException(file + " ended while reading " + name);
+                position += n;
+            }
+        }
+        dst.position(Math.toIntExact(dst.position() + bytes));
+        return true;
     }
 
     /** The state_dict key, e.g. {@code features.0.weight}. */

@@ -9,6 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +124,7 @@ class ImagesTest {
         Path bad = dir.resolve("bad.npy");
         Npy.write(Nd4j.rand(DataType.FLOAT, 4, 5, 7), bad);
         ImageInputException e = assertThrows(ImageInputException.class, () -> ImageInput.load(bad, Preprocessing.standard(Normalization.TORCHVISION)));
-        assertEquals("image " + bad + ": .npy input must have shape [3, H, W] or [N, 3, H, W], not [4, 5, 7]", e.getMessage());
+        assertEquals("image " + bad + ": .npy input must have shape [C, H, W] or [N, C, H, W] with C 3 or 1, not [4, 5, 7]", e.getMessage());
         Path dbl = dir.resolve("double.npy");
         Npy.write(Nd4j.rand(DataType.DOUBLE, 3, 5, 7), dbl);
         assertEquals(DataType.DOUBLE, ImageInput.load(dbl, Preprocessing.standard(Normalization.TORCHVISION)).dataType(),
@@ -146,6 +148,54 @@ class ImagesTest {
         e = assertThrows(ImageInputException.class, () -> Images.read(empty));
         assertTrue(e.getMessage().contains("not an image (empty file)"), e.getMessage());
         for (String m : new String[]{e.getMessage()}) assertFalse(m.contains("\n"));
+    }
+
+    @Test
+    void headerClaimingMorePixelsThanTheFileHoldsIsRefusedBeforeDecoding() {
+        // 45-byte PNGs (make_fuzz_seeds.py): ImageIO would allocate 75 MB and 1.2 GB for their rasters before failing.
+        Path bomb = resource("header_5000x5000.png");
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(bomb));
+        assertEquals("image " + bomb + ": PNG header claims 5000x5000 pixels, more than 45 bytes can hold; refused as "
+                + "truncated or a decompression bomb", e.getMessage());
+        Path huge = resource("header_20000x20000.png");
+        e = assertThrows(ImageInputException.class, () -> Images.read(huge));
+        assertEquals("image " + huge + ": 20000x20000 pixels, over the limit of 178956970 (PIL's decompression-bomb limit)",
+                e.getMessage());
+    }
+
+    @Test
+    void jpegWithMoreScansThanEncodersWriteIsRefused() {
+        // 150 scans on 16x16 pixels (make_fuzz_seeds.py); the same trick on 4000x4000 pixels decoded for 240 s.
+        Path scans = resource("jpeg_150_scans.jpg");
+        ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(scans));
+        assertEquals("image " + scans + ": JPEG with more than 100 scans (encoders write at most about 20); refused, "
+                + "decoding it could take minutes", e.getMessage());
+    }
+
+    @Test
+    void resizesThatWouldNeedGigabytesAreRefused(@TempDir Path dir) throws Exception {
+        // 1x70000 resized by its shorter side is 256x17920000; a 40000x300 panorama needs a 34133x40000 weight matrix.
+        Path tall = dir.resolve("tall.png");
+        ImageIO.write(new BufferedImage(1, 70000, BufferedImage.TYPE_BYTE_GRAY), "png", tall.toFile());
+        ImageInputException e = assertThrows(ImageInputException.class,
+                () -> ImageInput.load(tall, Preprocessing.standard(Normalization.TORCHVISION)));
+        assertEquals("image " + tall + ": resizing the 1x70000 image to 256x17920000 needs too much memory (the image is "
+                + "too large or too elongated)", e.getMessage());
+        Path wide = dir.resolve("wide.png");
+        ImageIO.write(new BufferedImage(40000, 300, BufferedImage.TYPE_BYTE_GRAY), "png", wide.toFile());
+        e = assertThrows(ImageInputException.class, () -> ImageInput.load(wide, Preprocessing.standard(Normalization.TORCHVISION)));
+        assertTrue(e.getMessage().endsWith("resizing the 40000x300 image to 34133x256 needs too much memory (the image is "
+                + "too large or too elongated)"), e.getMessage());
+    }
+
+    @Test
+    void npyFindingsOfTheFuzzerAreOneLineRefusals() throws Exception {
+        // The fuzzer's .npy finding: shape (7,) of uint8 with 6 data bytes (NpyFuzzTestInputs, replayed there too).
+        Path shortData = Path.of(ImagesTest.class.getResource("NpyFuzzTestInputs/readsOrRefuses/finding_u1_short_data.npy").toURI());
+        ImageInputException e = assertThrows(ImageInputException.class,
+                () -> ImageInput.load(shortData, Preprocessing.standard(Normalization.TORCHVISION)));
+        assertEquals("image " + shortData + ": unreadable .npy file (" + shortData + ": not a valid .npy file (shape (7,) of "
+                + "|u1 needs 7 bytes of data but 6 follow the header))", e.getMessage());
     }
 
     @Test

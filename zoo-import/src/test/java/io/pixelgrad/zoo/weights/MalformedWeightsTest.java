@@ -96,6 +96,10 @@ class MalformedWeightsTest {
         "onnx_float_count_mismatch.onnx | key w with shape [2, 3] has 2 values in float_data, expected 6",
         "onnx_external_data.onnx | initializer w keeps its data in an external file; not supported",
         "onnx_huge_dims.onnx | key w has shape [1099511627776, 1099511627776] whose element count overflows",
+        // written against the readers while fuzzing them (make_fuzz_seeds.py)
+        "stride_zero.pth | key features.0.weight with shape [1000000000] and strides [0] has 1000000000 elements but its storage holds only 1 (overlapping views are not supported)",
+        "pickle_long_text_int.pth | integer of more than 4300 digits, which a state_dict never holds",
+        "pickle_long4_huge_int.pth | integer of more than 1786 bytes, which a state_dict never holds",
     })
     void committedCorpus(String file, String expected) {
         String m = errorOf(Fixtures.path("malformed/" + file));
@@ -187,13 +191,39 @@ class MalformedWeightsTest {
     void reduceOnAStorageClassIsRefused() throws Exception {
         // torch.FloatStorage is allowed as a name for persistent ids, but calling it would build an object.
         byte[] pkl = ("\u0080\u0002ctorch\nFloatStorage\n)R.").getBytes(StandardCharsets.ISO_8859_1);
-        assertTrue(errorOf(zipWithPickle("call_storage.pth", pkl)).startsWith("corrupt PyTorch zip file"));
+        assertEquals("corrupt pickle (ClassCastException in the unpickler)", errorOf(zipWithPickle("call_storage.pth", pkl)));
     }
 
     @Test
     void buildOnAPlainDictIsRefused() throws Exception {
         byte[] pkl = ("\u0080\u0002}}b.").getBytes(StandardCharsets.ISO_8859_1);
         assertEquals("BUILD on a dict is not allowed in a state_dict", errorOf(zipWithPickle("build.pth", pkl)));
+    }
+
+    /** Pickles that broke the unpickler under fuzzing (kept in UnpicklerFuzzTestInputs, replayed there too), as a .pth's data.pkl. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "finding_stack_underflow.pkl | corrupt pickle (IndexOutOfBoundsException in the unpickler)",
+        "finding_dict_contains_itself_as_key.pkl | corrupt pickle: a dict used as a dict key or set element (unhashable in Python)",
+        "crafted_model_contains_itself.pkl | the pickle nests 'state_dict'/'model' dicts more than 4 deep, not a checkpoint",
+    })
+    void fuzzFindingsInPickles(String file, String expected) throws IOException {
+        byte[] pkl;
+        try (var in = MalformedWeightsTest.class.getResourceAsStream("UnpicklerFuzzTestInputs/readsOrRefuses/" + file)) {
+            pkl = in.readAllBytes();
+        }
+        assertEquals(expected.trim(), errorOf(zipWithPickle(file + ".pth", pkl)));
+    }
+
+    /** Files that broke a reader under fuzzing, kept in its fuzz test's inputs (which replay them too). */
+    @ParameterizedTest(name = "{0}/{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "PyTorchZipFuzzTest | finding_zstd_entry.pth | zip entry archive/data.pkl uses compression method 20; PyTorch writes entries uncompressed",
+    })
+    void fuzzFindings(String test, String file, String expected) throws Exception {
+        Path p = Path.of(MalformedWeightsTest.class.getResource(test + "Inputs/readsOrRefuses/" + file).toURI());
+        String m = errorOf(p);
+        assertTrue(m.startsWith(expected.trim()), "got: " + m);
     }
 
     @Test

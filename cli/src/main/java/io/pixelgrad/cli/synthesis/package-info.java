@@ -1,0 +1,4 @@
+/**
+ * The synthesis commands: maximize (feature visualization) and dream (DeepDream).
+ */
+package io.pixelgrad.cli.synthesis;

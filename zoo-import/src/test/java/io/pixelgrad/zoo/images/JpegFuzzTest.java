@@ -1,0 +1,12 @@
+package io.pixelgrad.zoo.images;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/** Fuzzes the JPEG decoder behind {@link Images#read} and the standard preprocessing (seeds: tiny JPEG files, see make_fuzz_seeds.py). */
+class JpegFuzzTest {
+    /** Decodes and preprocesses the input, or refuses it with a one-line ImageInputException; anything else is a finding. */
+    @FuzzTest
+    void readsOrRefuses(byte[] data) {
+        ImageContract.check("input.jpg", data);
+    }
+}
