@@ -7,7 +7,6 @@ import io.pixelgrad.vis.render.Render;
 import io.pixelgrad.vis.synthesis.Attack;
 import io.pixelgrad.vis.synthesis.InputSpace;
 import io.pixelgrad.vis.synthesis.RenderLoop;
-import io.pixelgrad.zoo.labels.ImageNetLabels;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -39,8 +38,12 @@ import java.util.Map;
 public final class AttackCommand extends SynthesisCommand {
 
     @Option(names = {"-i", "--image"}, paramLabel = "FILE",
-            description = "The picture attacked: resized so that its shorter side is 256 and centre-cropped to 224 (227 for caffe_alexnet), as classify does.")
+            description = "The picture attacked, preprocessed as classify does (ImageNet models: shorter side 256, centre crop 224;"
+                    + " small models: their input size); default: a sample of the built-in model (see --sample).")
     Path image;
+
+    @Option(names = "--sample", paramLabel = "NAME", description = "A bundled sample of the built-in model instead of --image.")
+    String sample;
 
     @Option(names = "--method", paramLabel = "NAME", defaultValue = "fgsm", description = "fgsm, pgd or fool (default: ${DEFAULT-VALUE}).")
     String method;
@@ -71,7 +74,7 @@ public final class AttackCommand extends SynthesisCommand {
             description = "The eps grid of --sweep (default: ${DEFAULT-VALUE}).")
     String grid;
 
-    @Option(names = "--size", paramLabel = "PIXELS", description = "Side of a fooling picture (default: 224, 227 for caffe_alexnet).")
+    @Option(names = "--size", paramLabel = "PIXELS", description = "Side of a fooling picture (default: the side of the pictures the model classifies).")
     Integer size;
 
     @Option(names = "--init", paramLabel = "FILE.npy",
@@ -91,20 +94,19 @@ public final class AttackCommand extends SynthesisCommand {
         if (n < (fool ? 0 : 1)) throw usage("--steps must be at least " + (fool ? 0 : 1) + ", not " + n);
         double[] epsGrid = sweep ? grid() : null;
         if (fool && target == null) throw usage("--method fool needs --target CLASS: the class the picture should be taken for");
-        if (fool && (sweep || label != null || image != null))
-            throw usage("--method fool takes no --image, --sweep or --label: it starts from noise (or --init)");
-        if (!fool && image == null) throw usage("--image FILE is required for " + m);
+        if (fool && (sweep || label != null || image != null || sample != null))
+            throw usage("--method fool takes no --image, --sample, --sweep or --label: it starts from noise (or --init)");
         if (m.equals("fgsm") && init != null) throw usage("--init applies to pgd and fool: FGSM starts at the picture itself");
         if (size != null && !fool) throw usage("--size applies to --method fool; attacks keep the picture's size");
 
         Classifier net = load();
         InputSpace space = space(net);
         int channels = space.channels();
-        int crop = net.architecture().startsWith("caffe_") ? 227 : 224;
         Integer targetClass = target == null ? null : classIndex("--target", target, net);
-        if (fool) return fool(net, space, targetClass, size != null ? size : crop, n);
+        if (fool) return fool(net, space, targetClass, size != null ? size : modelSide(net), n);
 
-        INDArray x = readPicture("--image", image, Math.max(256, crop), crop, channels, net.dataType());
+        Path file = imageOrSample(image, sample);
+        INDArray x = modelPicture("--image", file, net, channels);
         double[] before = Attack.probabilities(net, space, x);
         int labelClass = label == null ? Attack.argmax(before) : classIndex("--label", label, net);
         Attack.Settings s = new Attack.Settings(m.equals("pgd") ? Attack.Method.PGD : Attack.Method.FGSM, e, a, n, !noRandomStart, targetClass);
@@ -116,7 +118,7 @@ public final class AttackCommand extends SynthesisCommand {
                 int[] done = {0};
                 points = Attack.sweep(net, space, x, labelClass, s, epsGrid, seed, p -> {
                     bar.stepTo(++done[0]);
-                    bar.note(String.format(Locale.ROOT, "eps %.4f: %s", p.eps(), className(net, p.predicted())));
+                    bar.message(String.format(Locale.ROOT, "eps %.4f: %s", p.eps(), className(net, p.predicted())));
                 });
             }
             s = s.withEps(points.get(points.size() - 1).eps());
@@ -129,7 +131,7 @@ public final class AttackCommand extends SynthesisCommand {
         try (Progress bar = Progress.start("Attacking", settings.loopSteps(), "", 1)) {
             r = Attack.loop(net, space, x, labelClass, settings, begin).seed(seed).listener((step, total, value) -> {
                 bar.stepTo(step);
-                bar.note(String.format(Locale.ROOT, "%s %.4g", targetClass == null ? "CE" : "log p", value));
+                bar.message(String.format(Locale.ROOT, "%s %.4g", targetClass == null ? "CE" : "log p", value));
             }).run();
         }
         INDArray adv = r.picture();
@@ -140,7 +142,7 @@ public final class AttackCommand extends SynthesisCommand {
         boolean success = targetClass == null ? top != labelClass : top == targetClass;
 
         Map<String, Object> d = describe("attack", net);
-        d.put("image", image.toString());
+        d.put("image", image != null ? image.toString() : "sample:" + file.getFileName());
         d.put("image_size", new long[]{x.size(3), x.size(2)});
         d.put("attack", m);
         d.put("objective", targetClass == null ? "CE(label) = -log p(label)" : "log p(target) = -CE(target)");
@@ -208,7 +210,7 @@ public final class AttackCommand extends SynthesisCommand {
         try (Progress bar = Progress.start("Fooling", n, "", 1)) {
             r = loop.listener((step, total, value) -> {
                 bar.stepTo(step);
-                bar.note(String.format(Locale.ROOT, "p(target) %.4f", Math.exp(value)));
+                bar.message(String.format(Locale.ROOT, "p(target) %.4f", Math.exp(value)));
             }).run();
         }
         double[] p = Attack.probabilities(net, space, r.picture());
@@ -269,11 +271,7 @@ public final class AttackCommand extends SynthesisCommand {
         return g;
     }
 
-    private static String className(Classifier net, int index) {
-        return net.numClasses() == ImageNetLabels.get().size() ? index + " " + ImageNetLabels.get().name(index) : "class " + index;
-    }
-
-    private static List<Map<String, Object>> top5(Classifier net, double[] p) {
+    private List<Map<String, Object>> top5(Classifier net, double[] p) {
         Integer[] order = new Integer[p.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (i, j) -> p[j] != p[i] ? Double.compare(p[j], p[i]) : Integer.compare(i, j));
@@ -289,7 +287,7 @@ public final class AttackCommand extends SynthesisCommand {
         return rows;
     }
 
-    private static List<String> captions(String title, Classifier net, double[] p) {
+    private List<String> captions(String title, Classifier net, double[] p) {
         List<String> lines = new ArrayList<>();
         lines.add(title + ":");
         for (Map<String, Object> row : top5(net, p))

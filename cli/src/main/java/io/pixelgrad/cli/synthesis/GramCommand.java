@@ -33,9 +33,10 @@ abstract class GramCommand extends SynthesisCommand {
     Path style;
 
     /** --size. */
-    @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "224",
-            description = "Side of the result (texture), or the content picture's shorter side (style) (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", paramLabel = "PIXELS",
+            description = "Side of the result (texture), or the content picture's shorter side (style) (default: 224 for ImageNet"
+                    + " models, the input size of small models such as the built-in 28x28 ones).")
+    Integer sizeOption;
 
     /** --style-size. */
     @Option(names = "--style-size", paramLabel = "PIXELS", description = "The style picture's shorter side (default: --size).")
@@ -82,7 +83,7 @@ abstract class GramCommand extends SynthesisCommand {
         int c = space.channels();
         int need = minimumSide(net, content == null ? modules : withContent(modules, content.module()));
         if (Math.min(h, w) < need) throw usage("the picture is " + w + "x" + h + "; the deepest layer needs at least " + need + " pixels: raise --size");
-        int ss = styleSize != null ? styleSize : size;
+        int ss = styleSize != null ? styleSize : Math.min(h, w);
         if (ss < need) throw usage("--style-size " + ss + " is below the " + need + " pixels the deepest style layer needs");
         INDArray stylePicture = readPicture("--style", style, ss, 0, c, net.dataType());
         Map<String, INDArray> grams = Style.grams(net, space, stylePicture, modules);
@@ -96,7 +97,7 @@ abstract class GramCommand extends SynthesisCommand {
         try (Progress bar = Progress.start(command.equals("style") ? "Transferring style" : "Synthesizing texture", steps, "", 1)) {
             r = loop.listener((step, total, value) -> {
                 bar.stepTo(step);
-                bar.note(String.format(Locale.ROOT, "loss %.4g", -value));
+                bar.message(String.format(Locale.ROOT, "loss %.4g", -value));
             }).run();
         } catch (DivergenceException e) {
             throw new UserException(e.getMessage() + "; or lower --lr");
@@ -151,11 +152,16 @@ abstract class GramCommand extends SynthesisCommand {
         return 0;
     }
 
+    /** --size, or the side of the pictures the model classifies. */
+    protected int size(Classifier net) throws Exception {
+        return sizeOption != null ? sizeOption : modelSide(net);
+    }
+
     /** Checks the options every Gram command shares (before the model loads). */
     protected void checkCommon() {
         requireOut();
         if (steps < 0) throw usage("--steps must be >= 0, not " + steps);
-        if (size < 1) throw usage("--size must be positive, not " + size);
+        if (sizeOption != null && sizeOption < 1) throw usage("--size must be positive, not " + sizeOption);
         if (styleSize != null && styleSize < 1) throw usage("--style-size must be positive, not " + styleSize);
         if (!(lr > 0)) throw usage("--lr must be positive, not " + lr);
         if (maxIter < 1) throw usage("--max-iter must be at least 1, not " + maxIter);

@@ -39,9 +39,13 @@ import java.util.Map;
             "  pixelgrad invert -w vgg16.pth --image photo.jpg --layers all --steps 100 -o strip/"})
 public final class InvertCommand extends SynthesisCommand {
 
-    @Option(names = {"-i", "--image"}, paramLabel = "FILE", required = true,
-            description = "The photo: PNG, JPEG or BMP, resized so that its shorter side is --size and centre-cropped to a square.")
+    @Option(names = {"-i", "--image"}, paramLabel = "FILE",
+            description = "The photo: PNG, JPEG or BMP, resized so that its shorter side is --size and centre-cropped to a square"
+                    + " (default: a sample of the built-in model, see --sample).")
     Path image;
+
+    @Option(names = "--sample", paramLabel = "NAME", description = "A bundled sample of the built-in model instead of --image.")
+    String sample;
 
     @Option(names = {"-l", "--layer"}, paramLabel = "NAME",
             description = "The layer to invert: a module (features.15) or a VGG-style name (relu3_3, pool2, conv4_1).")
@@ -51,8 +55,9 @@ public final class InvertCommand extends SynthesisCommand {
             description = "Invert several layers, one run each: 'all' (every ReLU and max-pool output) or a comma-separated list.")
     String layers;
 
-    @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "224", description = "Picture side (default: ${DEFAULT-VALUE}).")
-    int size;
+    @Option(names = "--size", paramLabel = "PIXELS",
+            description = "Picture side (default: 224 for ImageNet models, the input size of small models such as the built-in 28x28 ones).")
+    Integer sizeOption;
 
     @Option(names = "--alpha-weight", paramLabel = "W", description = "Weight of sum|x|^6 on the model input (default: 1e-7).")
     Double alphaWeight;
@@ -79,7 +84,7 @@ public final class InvertCommand extends SynthesisCommand {
         requireOut();
         if ((layer == null) == (layers == null)) throw usage("give one of --layer NAME or --layers all|LIST");
         if (steps < 0) throw usage("--steps must be >= 0, not " + steps);
-        if (size < 16) throw usage("--size must be at least 16, not " + size);
+        if (sizeOption != null && sizeOption < 8) throw usage("--size must be at least 8, not " + sizeOption);
         String opt = optimizer.toLowerCase(Locale.ROOT);
         if (!opt.equals("adam") && !opt.equals("sgd")) throw usage("--optimizer must be adam or sgd, not '" + optimizer + "'");
         double rate = lr != null ? lr : opt.equals("sgd") ? 1 : Inversion.LR;
@@ -91,7 +96,9 @@ public final class InvertCommand extends SynthesisCommand {
         InputSpace space = space(net).withoutResizing();
         List<String> targets = layerList(net);
         int c = space.channels();
-        INDArray photo = readPicture("--image", image, size, size, c, net.dataType());
+        int size = sizeOption != null ? sizeOption : modelSide(net);
+        Path file = imageOrSample(image, sample);
+        INDArray photo = readPicture("--image", file, size, size, c, net.dataType());
         INDArray x = Style.modelInput(space, photo);
         INDArray start = init == null ? null
                 : readInit(init, new long[]{1, c, size, size}, "the model input of one " + size + " px picture", net.dataType());
@@ -115,7 +122,7 @@ public final class InvertCommand extends SynthesisCommand {
                 final long offset = (long) i * steps;
                 loop.listener((step, all, value) -> {
                     bar.stepTo(offset + step);
-                    bar.note(String.format(Locale.ROOT, "%s loss %.4g", target, -value));
+                    bar.message(String.format(Locale.ROOT, "%s loss %.4g", target, -value));
                 });
                 RenderLoop.Result r;
                 try {
@@ -138,7 +145,7 @@ public final class InvertCommand extends SynthesisCommand {
         }
 
         Map<String, Object> d = describe("invert", net);
-        d.put("image", image.toString());
+        d.put("image", image != null ? image.toString() : "sample:" + file.getFileName());
         d.put("size", size);
         d.put("loss", "|phi(x)-phi0|^2/|phi0|^2 + alpha_weight*sum|x|^6 + tv_weight*TV2(picture)");
         d.put("alpha_weight", la);

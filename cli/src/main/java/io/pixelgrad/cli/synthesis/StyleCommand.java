@@ -51,7 +51,7 @@ public final class StyleCommand extends GramCommand {
         InputSpace space = space(net).withoutResizing();
         String layerName = contentLayer != null ? contentLayer : Style.defaultContentLayer(net);
         String module = module(net, "--content-layer", layerName);
-        INDArray picture = readPicture("--content", content, size, 0, space.channels(), net.dataType());
+        INDArray picture = readPicture("--content", content, size(net), 0, space.channels(), net.dataType());
         int h = (int) picture.size(2), w = (int) picture.size(3);
         INDArray begin = init != null ? readInit(init, picture.shape(), "a picture in [0,1] of the content's size", net.dataType())
                 : from.equals("content") ? picture : null;

@@ -126,7 +126,7 @@ abstract class SynthesisCommand extends PixelgradCommand {
             for (int x = 0; x < w; x++)
                 for (int k = 0; k < channels; k++) {
                     double s = channels == 3 ? img.sample(x, y, k)
-                            : 0.299 * img.sample(x, y, 0) + 0.587 * img.sample(x, y, 1) + 0.114 * img.sample(x, y, 2);
+                            : Normalization.luminance(img.sample(x, y, 0), img.sample(x, y, 1), img.sample(x, y, 2));
                     v[(k * h + y) * w + x] = s / 255.0;
                 }
         return Passes.array(v, type, 1, channels, h, w);
@@ -146,13 +146,64 @@ abstract class SynthesisCommand extends PixelgradCommand {
         return a.castTo(type);
     }
 
-    /** A class given by index or ImageNet name for the loaded model; an unknown one is a mistake of option (exit 2). */
+    /**
+     * The picture the model classifies for an image file, in [0,1], [1,C,H,W]: the model's own preprocessing (its
+     * description's input size, else 256 then a 224 crop for ImageNet models, 28 for small ones), as classify does.
+     */
+    protected INDArray modelPicture(String option, Path file, Classifier net, int channels) throws Exception {
+        Preprocessing pre = new io.pixelgrad.cli.options.ImageOption().preprocessing(net, weights.card());
+        return readPicture(option, file, pre.resize(), pre.crop(), channels, net.dataType());
+    }
+
+    /** The side of the pictures the model classifies (224 for ImageNet models, the input size of small ones). */
+    protected int modelSide(Classifier net) throws Exception {
+        return new io.pixelgrad.cli.options.ImageOption().preprocessing(net, weights.card()).crop();
+    }
+
+    /** --image, or a bundled sample of the built-in model (or of the data set the weights were trained on). */
+    protected Path imageOrSample(Path image, String sample) throws Exception {
+        if (image != null && sample != null) throw usage("give --image or --sample, not both");
+        if (image != null) return image;
+        String set = weights.sampleSet();
+        if (set == null) throw usage("--image is required: these weights come with no sample images");
+        try {
+            return io.pixelgrad.zoo.models.BuiltinModels.samplePath(set,
+                    sample != null ? sample : io.pixelgrad.zoo.models.BuiltinModels.samples(set).get(0));
+        } catch (IllegalArgumentException e) {
+            throw usage("--sample: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A class given by index or name for the loaded model (the model's own class names when its description has them,
+     * else ImageNet's); an unknown one is a mistake of option (exit 2).
+     */
     protected int classIndex(String option, String name, Classifier net) {
         try {
+            io.pixelgrad.zoo.models.ModelCard card = namedClasses(net);
+            if (card != null) return card.resolveClass(name);
             return io.pixelgrad.zoo.labels.ImageNetLabels.get().resolve(name, net.numClasses());
         } catch (io.pixelgrad.zoo.labels.UnknownClassException e) {
             throw usage(option + ": " + e.getMessage());
         }
+    }
+
+    /** The model's description when it names every class, else null (the model loaded, so its description reads). */
+    private io.pixelgrad.zoo.models.ModelCard namedClasses(Classifier net) {
+        try {
+            io.pixelgrad.zoo.models.ModelCard card = weights.card();
+            return card != null && card.classes().size() == net.numClasses() ? card : null;
+        } catch (io.pixelgrad.zoo.weights.WeightsFormatException e) {
+            return null;
+        }
+    }
+
+    /** "index name" of a class: the model's own names, ImageNet's for 1000 classes, else "class i". */
+    protected String className(Classifier net, int index) {
+        io.pixelgrad.zoo.models.ModelCard card = namedClasses(net);
+        if (card != null) return index + " " + card.className(index);
+        return net.numClasses() == io.pixelgrad.zoo.labels.ImageNetLabels.get().size()
+                ? index + " " + io.pixelgrad.zoo.labels.ImageNetLabels.get().name(index) : "class " + index;
     }
 
     /** Commits staged outputs and names each file on standard error. */

@@ -25,6 +25,7 @@ public final class TextureCommand extends GramCommand {
         checkCommon();
         Classifier net = load();
         InputSpace space = space(net).withoutResizing();
+        int size = size(net);
         INDArray start = init == null ? null
                 : readInit(init, new long[]{1, space.channels(), size, size}, "a picture in [0,1] of --size", net.dataType());
         LinkedHashMap<String, Object> extra = new LinkedHashMap<>();
