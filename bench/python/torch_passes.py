@@ -63,6 +63,8 @@ def main():
     if pass_name in ("maximize", "dream"):
         step = maximize_runner(model, network) if pass_name == "maximize" else dream_runner(model)
         return run(step, network, pass_name, warmup, runs)
+    if pass_name in SYNTHESIS2:
+        return run(SYNTHESIS2[pass_name](model), network, pass_name, warmup, runs)
 
     methods = {"saliency": saliency, "gradcam": gradcam, "deconv_feature": deconv_feature,
                "occlusion": occlusion, "smoothgrad": smoothgrad, "ig": integrated_gradients}
@@ -202,6 +204,147 @@ def dream_runner(model):
             detail = x - base
         return x
     return step
+
+
+# ------------------------------------------------------------------ inversion, attacks, texture and style
+# As io.pixelgrad.bench.SynthesisPasses: 224x224, targets computed once outside the timed step.
+
+def _space():
+    return torch.tensor(MEAN)[None, :, None, None], torch.tensor(STD)[None, :, None, None]
+
+
+def _features_to(model, index):
+    return model.features[:index + 1]
+
+
+def invert_runner(model):
+    """10 Adam steps (lr 0.05) inverting the last conv ReLU: |phi(x)-phi0|^2/|phi0|^2 + 1e-7 sum|x|^6 + 1e-4 TV2(picture)."""
+    m, sd = _space()
+    layer = max(i for i, mod in enumerate(model.features) if isinstance(mod, torch.nn.ReLU))
+    net = _features_to(model, layer)
+    picture = torch.rand(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
+    phi0 = net((picture - m) / sd).detach()
+    norm = (phi0 ** 2).sum()
+
+    def step():
+        x = (0.1 * torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))).requires_grad_(True)
+        opt = torch.optim.Adam([x], lr=0.05)
+        for _ in range(10):
+            opt.zero_grad()
+            pic = x * sd + m
+            base = pic[:, :, :-1, :-1]
+            tv = ((pic[:, :, :-1, 1:] - base) ** 2 + (pic[:, :, 1:, :-1] - base) ** 2).sum()
+            loss = ((net(x) - phi0) ** 2).sum() / norm + 1e-7 * (x.abs() ** 6).sum() + 1e-4 * tv
+            loss.backward()
+            opt.step()
+        return x
+    return step
+
+
+def attack_runner(model, steps, random_start):
+    """torchattacks' FGSM (steps 0: one step of eps) or PGD (eps 8/255, alpha 2/255, random start), label 0."""
+    m, sd = _space()
+    images = torch.rand(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
+    labels = torch.tensor([0])
+    eps, alpha = 8 / 255, 2 / 255
+    loss = torch.nn.CrossEntropyLoss()
+
+    def step():
+        adv = images.clone().detach()
+        if random_start:
+            adv = torch.clamp(adv + torch.empty_like(adv).uniform_(-eps, eps), min=0, max=1).detach()
+        for _ in range(max(steps, 1)):
+            adv.requires_grad = True
+            cost = loss(model((adv - m) / sd), labels)
+            grad, = torch.autograd.grad(cost, adv)
+            if steps == 0:
+                return torch.clamp(adv.detach() + eps * grad.sign(), min=0, max=1)
+            adv = adv.detach() + alpha * grad.sign()
+            delta = torch.clamp(adv - images, min=-eps, max=eps)
+            adv = torch.clamp(images + delta, min=0, max=1).detach()
+        return adv
+    return step
+
+
+def fool_runner(model):
+    """10 Adam steps (lr 0.01) of log p(class 0) on a picture from U(0,1) noise, clamped to [0,1] after each."""
+    m, sd = _space()
+
+    def step():
+        pic = torch.rand(1, 3, 224, 224, generator=torch.Generator().manual_seed(0)).requires_grad_(True)
+        opt = torch.optim.Adam([pic], lr=0.01)
+        for _ in range(10):
+            opt.zero_grad()
+            (-F.log_softmax(model((pic - m) / sd), dim=1)[0, 0]).backward()
+            opt.step()
+            with torch.no_grad():
+                pic.clamp_(0, 1)
+        return pic
+    return step
+
+
+def gram_runner(model, content):
+    """One L-BFGS step (torch defaults: 20 iterations) of the tutorial's loop: Gram matrices F F^T/(CHW) at the ReLU
+    after the first conv of each block (relu1_1..relu5_1), content relu4_2, weights 1e6 and 1, clamping closure."""
+    m, sd = _space()
+    feats = model.features
+    blocks, conv, style_idx, content_idx = 1, 0, [], None
+    for i, mod in enumerate(feats):
+        if isinstance(mod, torch.nn.Conv2d):
+            conv += 1
+        elif isinstance(mod, torch.nn.ReLU):
+            if conv == 1 and blocks <= 5:
+                style_idx.append(i)
+            if blocks == 4 and conv == 2:
+                content_idx = i
+        elif isinstance(mod, torch.nn.MaxPool2d):
+            blocks, conv = blocks + 1, 0
+    last = max(style_idx + ([content_idx] if content else []))
+    g = torch.Generator().manual_seed(0)
+    style_pic, picture = torch.rand(1, 3, 224, 224, generator=g), torch.rand(1, 3, 224, 224, generator=g)
+
+    def outputs(img):
+        out, x = {}, (img - m) / sd
+        for i in range(last + 1):
+            x = feats[i](x)
+            out[i] = x
+        return out
+
+    def gram(f):
+        a, b, c, d = f.size()
+        v = f.view(a * b, c * d)
+        return torch.mm(v, v.t()) / (a * b * c * d)
+
+    with torch.no_grad():
+        o = outputs(style_pic)
+        targets = {i: gram(o[i]) for i in style_idx}
+        p = outputs(picture)[content_idx] if content else None
+
+    def step():
+        img = picture.clone().requires_grad_(True)
+        opt = torch.optim.LBFGS([img])
+
+        def closure():
+            with torch.no_grad():
+                img.clamp_(0, 1)
+            opt.zero_grad()
+            o = outputs(img)
+            loss = 1e6 * sum(F.mse_loss(gram(o[i]), targets[i]) for i in style_idx)
+            if content:
+                loss = loss + F.mse_loss(o[content_idx], p)
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        with torch.no_grad():
+            img.clamp_(0, 1)
+        return img
+    return step
+
+
+SYNTHESIS2 = {"invert": invert_runner, "fgsm": lambda model: attack_runner(model, 0, False),
+              "pgd": lambda model: attack_runner(model, 10, True), "fool": fool_runner,
+              "texture": lambda model: gram_runner(model, False), "style": lambda model: gram_runner(model, True)}
 
 
 def input_gradient(model, x, cls=None):

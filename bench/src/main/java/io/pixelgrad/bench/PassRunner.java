@@ -78,6 +78,7 @@ public final class PassRunner {
             case "ig" -> v -> new IntegratedGradients(new Saliency(model), 16).attribute(image, Target.topClass());
             case "maximize" -> v -> maximize(model, network);
             case "dream" -> v -> dream(model);
+            case "invert", "fgsm", "pgd", "fool", "texture", "style" -> SynthesisPasses.of(pass, model);
             default -> throw new IllegalArgumentException("unknown pass " + pass);
         };
         for (int i = 0; i < warmup; i++) step.accept(null);

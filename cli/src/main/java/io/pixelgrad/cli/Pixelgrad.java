@@ -37,6 +37,8 @@ import java.nio.file.NoSuchFileException;
                 io.pixelgrad.cli.explain.FiltersCommand.class, io.pixelgrad.cli.explain.ActivationsCommand.class,
                 io.pixelgrad.cli.explain.TraceCommand.class, io.pixelgrad.cli.explain.ExplainAllCommand.class,
                 io.pixelgrad.cli.synthesis.MaximizeCommand.class, io.pixelgrad.cli.synthesis.DreamCommand.class,
+                io.pixelgrad.cli.synthesis.InvertCommand.class, io.pixelgrad.cli.synthesis.AttackCommand.class,
+                io.pixelgrad.cli.synthesis.TextureCommand.class, io.pixelgrad.cli.synthesis.StyleCommand.class,
                 io.pixelgrad.cli.train.TrainCommand.class, io.pixelgrad.cli.train.EvaluateCommand.class,
                 io.pixelgrad.cli.dataset.TopCommand.class, io.pixelgrad.cli.dataset.NeighborsCommand.class,
                 io.pixelgrad.cli.dataset.MapCommand.class, io.pixelgrad.cli.dataset.UnitsCommand.class,

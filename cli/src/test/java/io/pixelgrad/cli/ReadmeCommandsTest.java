@@ -95,7 +95,8 @@ class ReadmeCommandsTest {
                 String prev = i > 0 ? args.get(i - 1) : "";
                 if (prev.equals("--out") || prev.equals("-o")) {
                     resolved.add(tmp.resolve("out" + n).resolve(a).toString());
-                } else if (prev.equals("--weights") || prev.equals("-w") || prev.equals("--image") || prev.equals("-i")) {
+                } else if (prev.equals("--weights") || prev.equals("-w") || prev.equals("--image") || prev.equals("-i")
+                        || prev.equals("--style") || prev.equals("--content")) {
                     Path p = ROOT.resolve(a);
                     if (!Files.exists(p)) runnable = false;      // a user's own file (vgg16.pth, cat.jpg)
                     resolved.add(p.toString());

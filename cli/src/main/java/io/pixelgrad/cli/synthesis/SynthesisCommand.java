@@ -16,14 +16,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.pixelgrad.zoo.images.ImageInputException;
+import io.pixelgrad.zoo.images.Images;
+import io.pixelgrad.zoo.images.Normalization;
+import io.pixelgrad.zoo.images.Preprocessing;
+import io.pixelgrad.zoo.images.RgbImage;
+import org.nd4j.linalg.api.buffer.DataType;
+
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the synthesis commands (maximize, dream) share: model, weights, dtype, seed and output options; the one-line
+ * What the synthesis commands (maximize, dream, invert, attack, texture, style) share: model, weights, dtype, seed and output options; the one-line
  * command-line errors (exit 2) for options that cannot work; and writing pictures, filmstrips and the JSON.
  */
 abstract class SynthesisCommand extends PixelgradCommand {
@@ -96,6 +104,112 @@ abstract class SynthesisCommand extends PixelgradCommand {
         d.put("weights_sha256", Outputs.sha256(weights.file()));
         d.put("seed", seed);
         return d;
+    }
+
+    /**
+     * A picture file as [1,C,H,W] in [0,1] in the given type: resized (PIL's bilinear, as torchvision) so that its shorter
+     * side is resize (0: as is), then centre-cropped to crop x crop (0: no crop); grey models read the luminance. An
+     * unreadable file is a command-line mistake of option (one line, exit 2).
+     */
+    protected INDArray readPicture(String option, Path file, int resize, int crop, int channels, DataType type) {
+        RgbImage img;
+        try {
+            img = Images.read(file);
+            Preprocessing pre = new Preprocessing(resize, crop, Normalization.TORCHVISION);
+            img = pre.centerCrop(pre.resizeShorterSide(img));
+        } catch (ImageInputException | IllegalArgumentException e) {
+            throw usage(option + " " + file + ": " + e.getMessage());
+        }
+        int h = img.height(), w = img.width();
+        double[] v = new double[channels * h * w];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int k = 0; k < channels; k++) {
+                    double s = channels == 3 ? img.sample(x, y, k)
+                            : Normalization.luminance(img.sample(x, y, 0), img.sample(x, y, 1), img.sample(x, y, 2));
+                    v[(k * h + y) * w + x] = s / 255.0;
+                }
+        return Passes.array(v, type, 1, channels, h, w);
+    }
+
+    /** The --init array in the run's type, which must have the given shape (what it holds is said in what). */
+    protected INDArray readInit(Path init, long[] shape, String what, DataType type) {
+        INDArray a;
+        try {
+            a = io.pixelgrad.engine.Npy.read(init);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw usage("--init " + init + " is not a readable .npy array: " + e.getMessage());
+        }
+        if (!java.util.Arrays.equals(a.shape(), shape))
+            throw usage("--init " + init + " has shape " + java.util.Arrays.toString(a.shape()) + "; this run needs "
+                    + java.util.Arrays.toString(shape) + " (" + what + ")");
+        return a.castTo(type);
+    }
+
+    /**
+     * The picture the model classifies for an image file, in [0,1], [1,C,H,W]: the model's own preprocessing (its
+     * description's input size, else 256 then a 224 crop for ImageNet models, 28 for small ones), as classify does.
+     */
+    protected INDArray modelPicture(String option, Path file, Classifier net, int channels) throws Exception {
+        Preprocessing pre = new io.pixelgrad.cli.options.ImageOption().preprocessing(net, weights.card());
+        return readPicture(option, file, pre.resize(), pre.crop(), channels, net.dataType());
+    }
+
+    /** The side of the pictures the model classifies (224 for ImageNet models, the input size of small ones). */
+    protected int modelSide(Classifier net) throws Exception {
+        return new io.pixelgrad.cli.options.ImageOption().preprocessing(net, weights.card()).crop();
+    }
+
+    /** --image, or a bundled sample of the built-in model (or of the data set the weights were trained on). */
+    protected Path imageOrSample(Path image, String sample) throws Exception {
+        if (image != null && sample != null) throw usage("give --image or --sample, not both");
+        if (image != null) return image;
+        String set = weights.sampleSet();
+        if (set == null) throw usage("--image is required: these weights come with no sample images");
+        try {
+            return io.pixelgrad.zoo.models.BuiltinModels.samplePath(set,
+                    sample != null ? sample : io.pixelgrad.zoo.models.BuiltinModels.samples(set).get(0));
+        } catch (IllegalArgumentException e) {
+            throw usage("--sample: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A class given by index or name for the loaded model (the model's own class names when its description has them,
+     * else ImageNet's); an unknown one is a mistake of option (exit 2).
+     */
+    protected int classIndex(String option, String name, Classifier net) {
+        try {
+            io.pixelgrad.zoo.models.ModelCard card = namedClasses(net);
+            if (card != null) return card.resolveClass(name);
+            return io.pixelgrad.zoo.labels.ImageNetLabels.get().resolve(name, net.numClasses());
+        } catch (io.pixelgrad.zoo.labels.UnknownClassException e) {
+            throw usage(option + ": " + e.getMessage());
+        }
+    }
+
+    /** The model's description when it names every class, else null (the model loaded, so its description reads). */
+    private io.pixelgrad.zoo.models.ModelCard namedClasses(Classifier net) {
+        try {
+            io.pixelgrad.zoo.models.ModelCard card = weights.card();
+            return card != null && card.classes().size() == net.numClasses() ? card : null;
+        } catch (io.pixelgrad.zoo.weights.WeightsFormatException e) {
+            return null;
+        }
+    }
+
+    /** "index name" of a class: the model's own names, ImageNet's for 1000 classes, else "class i". */
+    protected String className(Classifier net, int index) {
+        io.pixelgrad.zoo.models.ModelCard card = namedClasses(net);
+        if (card != null) return index + " " + card.className(index);
+        return net.numClasses() == io.pixelgrad.zoo.labels.ImageNetLabels.get().size()
+                ? index + " " + io.pixelgrad.zoo.labels.ImageNetLabels.get().name(index) : "class " + index;
+    }
+
+    /** Commits staged outputs and names each file on standard error. */
+    protected void commit(Outputs o) throws java.io.IOException {
+        for (Path f : o.commit()) err().println("wrote " + f);
+        err().flush();
     }
 
     /** A picture [1,C,H,W] or a batch as the .npy array: [C,H,W] for one picture, else [N,C,H,W]. */

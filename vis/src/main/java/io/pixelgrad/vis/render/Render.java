@@ -160,6 +160,37 @@ public final class Render {
         return out;
     }
 
+    /** Images in a row, each with several lines of caption under it (a panel: pictures with their top classes). */
+    public static BufferedImage captioned(List<BufferedImage> frames, List<List<String>> captions) {
+        if (frames.isEmpty()) throw new IllegalArgumentException("no frames to draw");
+        int pad = 4, line = 13, lines = 0, fw = 0, fh = 0;
+        for (List<String> c : captions) lines = Math.max(lines, c.size());
+        for (BufferedImage f : frames) {
+            fw = Math.max(fw, f.getWidth());
+            fh = Math.max(fh, f.getHeight());
+        }
+        java.awt.Font font = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = probe.createGraphics();
+        java.awt.FontMetrics metrics = measure.getFontMetrics(font);
+        for (List<String> c : captions) for (String t : c) fw = Math.max(fw, metrics.stringWidth(t));
+        measure.dispose();
+        BufferedImage out = new BufferedImage(frames.size() * (fw + 2 * pad) + pad, fh + lines * line + 3 * pad, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(font);
+        for (int i = 0; i < frames.size(); i++) {
+            int x = pad + i * (fw + 2 * pad);
+            g.drawImage(frames.get(i), x, pad, null);
+            List<String> c = i < captions.size() ? captions.get(i) : List.of();
+            for (int k = 0; k < c.size(); k++) g.drawString(c.get(k), x, pad + fh + pad + (k + 1) * line - 2);
+        }
+        g.dispose();
+        return out;
+    }
+
     /** An 8-bit RGB image as a BufferedImage (for drawing inputs and samples). */
     public static BufferedImage picture(io.pixelgrad.zoo.images.RgbImage rgb) {
         BufferedImage pic = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);

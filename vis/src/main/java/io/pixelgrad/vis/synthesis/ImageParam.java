@@ -25,6 +25,8 @@ import java.util.Random;
  *   <li>{@code photo}: pixel parameters P = logit(I0) of a picture I0 (clamped to [1e-4, 1-1e-4]), so I = sigmoid(P);</li>
  *   <li>{@code input}: P is the model input x itself (normalized space): what the class model and DeepDream change;
  *       the picture is x mapped back to [0,1] (not clamped).</li>
+ *   <li>{@code picture}: P is the picture I itself, in [0,1] pixel space (adversarial attacks as torchattacks, texture
+ *       and style as the PyTorch tutorial): no squashing, so the run keeps P in range by clamping it; start U(0,1).</li>
  * </ul>
  * Holds the constant matrices of the fft and colour maps; {@link #close()} frees them.
  */
@@ -39,7 +41,9 @@ public final class ImageParam implements AutoCloseable {
         /** Pixels starting at a photo (logit of the photo), through a sigmoid. */
         PHOTO,
         /** The model input itself, in normalized space. */
-        INPUT
+        INPUT,
+        /** The picture itself, in [0,1] (kept there by clamping, not by a sigmoid). */
+        PICTURE
     }
 
     /** Lucent's square root of ImageNet's colour correlation, scaled by its largest column norm 0.4619524. */
@@ -96,6 +100,17 @@ public final class ImageParam implements AutoCloseable {
         return new ImageParam(Kind.INPUT, batch, channels, height, width, false, space, null);
     }
 
+    /** The picture itself as parameters, [N,C,H,W] in [0,1]; the run clamps them (see {@link #clamp01}). */
+    public static ImageParam pictureSpace(int batch, int channels, int height, int width) {
+        return new ImageParam(Kind.PICTURE, batch, channels, height, width, false, null, null);
+    }
+
+    /** Clamps picture parameters to [0,1] in place (torch's clamp_: NaN stays NaN). */
+    public static void clamp01(INDArray p) {
+        org.nd4j.linalg.ops.transforms.Transforms.max(p, 0.0, false);
+        org.nd4j.linalg.ops.transforms.Transforms.min(p, 1.0, false);
+    }
+
     /** The kind. */
     public Kind kind() {
         return kind;
@@ -133,7 +148,7 @@ public final class ImageParam implements AutoCloseable {
 
     /**
      * Starting parameters: N(0, 0.01^2) from the generator for pixel and fft (row-major order, one nextGaussian per
-     * value), logit of the photo, zeros (the mean image) for input.
+     * value), logit of the photo, zeros (the mean image) for input, U(0,1) noise (one nextDouble per value) for picture.
      */
     public INDArray initial(Random random, DataType type) {
         long[] s = shape();
@@ -151,6 +166,9 @@ public final class ImageParam implements AutoCloseable {
                 }
             }
             case INPUT -> { }
+            case PICTURE -> {
+                for (int i = 0; i < n; i++) v[i] = random.nextDouble();
+            }
         }
         return io.pixelgrad.vis.Passes.array(v, type, s);
     }
@@ -165,6 +183,7 @@ public final class ImageParam implements AutoCloseable {
     /** The picture I [N,C,H,W] the parameters stand for (in [0,1] except for input parameters, which are not clamped). */
     public Tensor picture(Tensor p) {
         return switch (kind) {
+            case PICTURE -> p;
             case INPUT -> pictureOfInput(p);
             case PIXEL, PHOTO -> F.sigmoid(colors(p));
             case FFT -> F.sigmoid(colors(spatial(p)));

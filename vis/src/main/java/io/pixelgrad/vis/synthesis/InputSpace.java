@@ -88,6 +88,11 @@ public record InputSpace(int channels, int[] source, double[] scale, double[] me
         return imagenet();
     }
 
+    /** The same normalization without upsampling (methods that work at the picture's own size). */
+    public InputSpace withoutResizing() {
+        return minSide == 0 ? this : new InputSpace(channels, source, scale, mean, std, 0, name);
+    }
+
     /** The model input for pictures I [N,channels,H,W] in [0,1] (a function on I's tape). */
     public Tensor toModelInput(Tensor image) {
         Tensor x = normalize(image);

@@ -153,6 +153,76 @@ public final class Objective {
         });
     }
 
+    // ------------------------------------------------------------------------------------------ inversion, style, attacks
+
+    /**
+     * The normalized feature distance |A - phi0|^2 / |phi0|^2 of a layer's output to a target (Mahendran and Vedaldi's
+     * data term; a loss: subtract it). The target is a detached array of A's shape and type, kept alive by the caller.
+     */
+    public static Objective featureDistance(String layer, INDArray phi0) {
+        double norm = phi0.norm2Number().doubleValue();
+        if (!(norm > 0)) throw new IllegalArgumentException("the target representation of " + layer + " is all zeros: nothing to invert");
+        double scale = 1 / (norm * norm);
+        return new Objective("distance(" + layer + ")", Set.of(layer), false, a -> {
+            Tensor t = a.layer(layer);
+            requireShape(t, phi0, layer);
+            return F.mul(F.sum(F.square(F.sub(t, a.tape().constant(phi0)))), scale);
+        });
+    }
+
+    /**
+     * Gatys' style term of a layer: mean((G - A)^2) over the C x C entries, G = F F^T / (C H W) the Gram matrix of the
+     * output F [1,C,H,W] seen as C rows of H W positions, A a target Gram matrix [C,C] (a loss: subtract it).
+     */
+    public static Objective gramDistance(String layer, INDArray target) {
+        return new Objective("gram(" + layer + ")", Set.of(layer), false, a -> {
+            Tensor g = gram(a.layer(layer));
+            requireShape(g, target, layer);
+            return F.mean(F.square(F.sub(g, a.tape().constant(target))));
+        });
+    }
+
+    /** The content term of a layer: mean((F - P)^2) over its output F and a target P of the same shape (a loss). */
+    public static Objective contentDistance(String layer, INDArray target) {
+        return new Objective("content(" + layer + ")", Set.of(layer), false, a -> {
+            Tensor t = a.layer(layer);
+            requireShape(t, target, layer);
+            return F.mean(F.square(F.sub(t, a.tape().constant(target))));
+        });
+    }
+
+    /**
+     * The Gram matrix of one picture's features [1,C,H,W] (or [1,C]): G = F F^T / (C H W), [C,C], on F's tape, as the
+     * PyTorch style tutorial computes it.
+     */
+    public static Tensor gram(Tensor features) {
+        if (features.size(0) != 1)
+            throw new IllegalArgumentException("a Gram matrix is taken over one picture, not a batch of " + features.size(0));
+        long c = features.size(1), positions = features.rank() == 4 ? features.size(2) * features.size(3) : 1;
+        Tensor f = F.reshape(features, c, positions);
+        return F.mul(F.linear(f, f, null), 1.0 / (c * positions));
+    }
+
+    /**
+     * log p(k) = mean over the batch of log_softmax(logits)[k]: minus the cross-entropy of class k. Maximized, it makes
+     * the network sure of k (targeted attacks, fooling pictures); subtracted, it is the cross-entropy an untargeted
+     * attack climbs.
+     */
+    public static Objective logProbability(int k) {
+        return new Objective("logp(" + k + ")", Set.of(), true, a -> {
+            Tensor l = a.logits();
+            if (k < 0 || k >= l.size(1))
+                throw new IllegalArgumentException("class " + k + " out of range: the model has " + l.size(1) + " classes");
+            return F.mean(F.slice(F.logSoftmax(l), 1, k, k + 1));
+        });
+    }
+
+    private static void requireShape(Tensor t, INDArray target, String layer) {
+        if (!java.util.Arrays.equals(t.shape(), target.shape()))
+            throw new IllegalArgumentException("layer " + layer + " gives " + java.util.Arrays.toString(t.shape()) + ", the target is "
+                    + java.util.Arrays.toString(target.shape()));
+    }
+
     // ------------------------------------------------------------------------------------------ penalties
 
     /** l1 = sum |I - 0.5| over the picture. */

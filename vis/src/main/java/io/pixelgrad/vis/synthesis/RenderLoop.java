@@ -71,6 +71,7 @@ public final class RenderLoop {
     private Transforms transforms = Transforms.none();
     private OptimizerFactory optimizer = p -> Adam.builder(p).lr(0.05).build();
     private BetweenSteps between = (s, p, g) -> { };
+    private java.util.function.Consumer<INDArray> beforeEvaluation = p -> { };
     private StepListener listener = (s, t, v) -> { };
     private int steps = 512, snapshots;
     private long seed;
@@ -108,6 +109,15 @@ public final class RenderLoop {
     /** Changes to the parameters between steps (default none). */
     public RenderLoop between(BetweenSteps b) {
         this.between = b;
+        return this;
+    }
+
+    /**
+     * Changes the parameters in place before every evaluation of the objective, inside the optimizer's closure (the
+     * PyTorch style-transfer tutorial clamps its picture to [0,1] at the start of each L-BFGS closure; default none).
+     */
+    public RenderLoop beforeEvaluation(java.util.function.Consumer<INDArray> hook) {
+        this.beforeEvaluation = hook;
         return this;
     }
 
@@ -188,6 +198,7 @@ public final class RenderLoop {
             int shot = 0;
             for (int step = 1; step <= steps; step++) {
                 Closure closure = grads -> {
+                    beforeEvaluation.accept(p);
                     double value = evaluator.evaluate(p, grads.get(0));
                     objectiveGradient.assign(grads.get(0));
                     grads.get(0).negi();                      // the optimizer minimizes -objective
@@ -261,7 +272,7 @@ public final class RenderLoop {
     public INDArray picture(INDArray p) {
         try (Tape tape = new Tape()) {
             INDArray pic = param.picture(tape.constant(p)).value().dup('c');
-            if (param.kind() == ImageParam.Kind.INPUT) {
+            if (param.kind() == ImageParam.Kind.INPUT || param.kind() == ImageParam.Kind.PICTURE) {
                 INDArray clamped = org.nd4j.linalg.ops.transforms.Transforms.min(
                         org.nd4j.linalg.ops.transforms.Transforms.max(pic, 0.0, true), 1.0, true);
                 return clamped;
