@@ -60,6 +60,7 @@ public final class Images {
                 reader.setInput(in, true, true);
                 checkSize(where, format, reader.getWidth(0), reader.getHeight(0), Files.size(file));
                 if (format.equals("JPEG")) checkScans(where, file);
+                if (format.equals("BMP")) checkBmpCompression(where, file);
                 img = reader.read(0);
             } catch (IOException | RuntimeException e) {
                 throw new ImageInputException(where + ": corrupt or unsupported " + format + " image (" + reason(e) + ")", e);
@@ -85,6 +86,23 @@ public final class Images {
         if (pixels > SMALL_PIXELS && pixels > PIXELS_PER_BYTE * fileSize)
             throw new ImageInputException(where + ": " + format + " header claims " + width + "x" + height + " pixels, more than "
                     + fileSize + " bytes can hold; refused as truncated or a decompression bomb");
+    }
+
+    // A BMP whose pixels are an embedded JPEG or PNG (compression 4 or 5, meant for printers) is decoded by ImageIO as a
+    // second image whose size no check above has seen: fuzzing found a 174-byte one that exhausted a 1 GB heap. PIL
+    // refuses these compressions too.
+    private static void checkBmpCompression(String where, Path file) throws ImageInputException, IOException {
+        byte[] header = new byte[34];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(header, 0, header.length);
+        }
+        if (n < header.length) return;   // too short for a compression field: the decoder refuses it
+        int infoSize = (header[14] & 0xFF) | (header[15] & 0xFF) << 8 | (header[16] & 0xFF) << 16 | (header[17] & 0xFF) << 24;
+        int compression = (header[30] & 0xFF) | (header[31] & 0xFF) << 8 | (header[32] & 0xFF) << 16 | (header[33] & 0xFF) << 24;
+        if (infoSize >= 40 && (compression == 4 || compression == 5))
+            throw new ImageInputException(where + ": BMP with an embedded " + (compression == 4 ? "JPEG" : "PNG")
+                    + " (compression " + compression + ") is not supported; save it as a plain PNG or JPEG");
     }
 
     // Counts start-of-scan markers (FF DA): entropy-coded data never holds one (an FF there is followed by 00 or a

@@ -194,6 +194,12 @@ class ImagesTest {
         Path p = Path.of(ImagesTest.class.getResource("BmpFuzzTestInputs/readsOrRefuses/finding_bmp_index.bmp").toURI());
         ImageInputException e = assertThrows(ImageInputException.class, () -> Images.read(p));
         assertEquals("image " + p + ": not an image (looks like text); PNG, JPEG, BMP or .npy expected", e.getMessage());
+        // A 174-byte BMP of compression 5 (an embedded PNG) made ImageIO decode a second image nothing had checked:
+        // out of memory on a 1 GB heap.
+        Path embedded = Path.of(ImagesTest.class.getResource("BmpFuzzTestInputs/readsOrRefuses/finding_oom.bmp").toURI());
+        e = assertThrows(ImageInputException.class, () -> Images.read(embedded));
+        assertEquals("image " + embedded + ": BMP with an embedded PNG (compression 5) is not supported; save it as a plain "
+                + "PNG or JPEG", e.getMessage());
         // Valid images whose standard resize needs gigabytes (a 2048x1 PNG would become 524288x256).
         for (String f : new String[]{"PngFuzzTestInputs/readsOrRefuses/finding_2048x1.png",
             "JpegFuzzTestInputs/readsOrRefuses/finding_229x10872.jpg"}) {
