@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class LibraryErrorsTest {
 
     @Test
     void anImageWithTheWrongNumberOfChannels() throws Exception {
-        INDArray grey = photo.get(org.nd4j.linalg.indexing.NDIndex.all(), org.nd4j.linalg.indexing.NDIndex.interval(0, 1)).dup();
+        INDArray grey = photo.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)).dup();
         String library = oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(grey, Target.topClass()));
         assertTrue(library.contains("[N, 3, H, W]"), library);
         assertEquals(library, cliMessage("saliency", "--model", "auto", "--weights", ALEXNET16.toString(),
@@ -102,7 +103,11 @@ class LibraryErrorsTest {
     @Test
     void notAnImageBatch() {
         oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(Nd4j.rand(DataType.FLOAT, 3, 224, 224), Target.topClass()));
-        oneLine(IllegalArgumentException.class, () -> alexnet.forward(Nd4j.rand(DataType.FLOAT, 1, 3, 224)));
+        oneLine(IllegalArgumentException.class, () -> {
+            try (Tape tape = new Tape()) {
+                alexnet.forward(tape.input(Nd4j.rand(DataType.FLOAT, 1, 3, 224)));
+            }
+        });
     }
 
     @Test
