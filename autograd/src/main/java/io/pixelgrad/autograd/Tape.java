@@ -102,6 +102,7 @@ public final class Tape implements AutoCloseable {
 
     /** Backward pass from a scalar-like root with seed 1 everywhere (e.g. the sum that an objective produced). */
     public Gradients backward(Tensor root, ReluRule rule) {
+        checkOpen();
         INDArray ones = root.value().ulike().assign(1);
         try {
             return backward(root, ones, rule);
@@ -225,6 +226,11 @@ public final class Tape implements AutoCloseable {
         for (Tensor t : captured.values()) if (t == consumed || t.value() == v) return;
         owned.remove(v);
         Arrays.release(v);
+    }
+
+    /** Whether {@link #close()} has run: this tape's tensors may no longer be used. */
+    public boolean isClosed() {
+        return closed;
     }
 
     private void checkOpen() {

@@ -33,8 +33,12 @@ public final class Tensor {
         return new Tensor(value, null, null, trainable, name);
     }
 
-    /** The values. Owned by the tape (or the model, for parameters): dup() what must outlive the tape. */
+    /**
+     * The values. Owned by the tape (or the model, for parameters): dup() what must outlive the tape. After the tape
+     * is closed its arrays are freed, so asking is an IllegalStateException rather than a read of freed memory.
+     */
     public INDArray value() {
+        if (tape != null && tape.isClosed()) throw new IllegalStateException("this tape is closed");
         return value;
     }
 

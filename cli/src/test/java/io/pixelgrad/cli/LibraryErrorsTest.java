@@ -101,8 +101,12 @@ class LibraryErrorsTest {
     }
 
     @Test
-    void notAnImageBatch() {
-        oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(Nd4j.rand(DataType.FLOAT, 3, 224, 224), Target.topClass()));
+    void notOneImage() {
+        // A method explains one image, given as [1, C, H, W] or [C, H, W]; anything else is refused in one line.
+        String batch = oneLine(IllegalArgumentException.class,
+                () -> new Saliency(alexnet).attribute(Nd4j.concat(0, photo, photo), Target.topClass()));
+        assertEquals("expected one image [1,C,H,W] or [C,H,W], got [2, 3, 224, 224]", batch);
+        oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(Nd4j.rand(DataType.FLOAT, 224, 224), Target.topClass()));
         oneLine(IllegalArgumentException.class, () -> {
             try (Tape tape = new Tape()) {
                 alexnet.forward(tape.input(Nd4j.rand(DataType.FLOAT, 1, 3, 224)));
@@ -111,9 +115,12 @@ class LibraryErrorsTest {
     }
 
     @Test
-    void anInputOfAnotherDataTypeThanTheModel() {
-        oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(photo.castTo(DataType.DOUBLE), Target.topClass()));
-        oneLine(IllegalArgumentException.class, () -> new Saliency(alexnet).attribute(photo.castTo(DataType.HALF), Target.topClass()));
+    void anInputOfAnotherDataTypeIsConvertedToTheModels() {
+        // Documented convenience rather than an error: float32 values are exact in float64, so the maps are equal.
+        io.pixelgrad.vis.Attribution asFloat = new Saliency(alexnet).attribute(photo, Target.topClass());
+        io.pixelgrad.vis.Attribution fromDouble = new Saliency(alexnet).attribute(photo.castTo(DataType.DOUBLE), Target.topClass());
+        assertEquals(DataType.FLOAT, fromDouble.dataType());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(asFloat.raw(), fromDouble.raw());
     }
 
     @Test

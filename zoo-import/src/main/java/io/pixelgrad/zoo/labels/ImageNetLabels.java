@@ -99,7 +99,7 @@ public final class ImageNetLabels {
             } catch (NumberFormatException e) {
                 i = Long.MAX_VALUE;
             }
-            if (i >= numClasses) throw new UnknownClassException("class " + q + " is out of range: this model has classes 0.." + (numClasses - 1));
+            if (i >= numClasses) throw new UnknownClassException("class " + q + " out of range: the model has " + numClasses + " classes");
             return (int) i;
         }
         if (numClasses != synonyms.size())

@@ -94,8 +94,8 @@ public record ModelCard(String architecture, List<String> classes, Normalization
         if (q.matches("[0-9]{1,9}")) {
             int i = Integer.parseInt(q);
             if (i < classes.size()) return i;
-            throw new io.pixelgrad.zoo.labels.UnknownClassException("class " + q + " is out of range: this model has classes 0.."
-                    + (classes.size() - 1));
+            throw new io.pixelgrad.zoo.labels.UnknownClassException("class " + q + " out of range: the model has "
+                    + classes.size() + " classes");
         }
         String lower = q.toLowerCase(java.util.Locale.ROOT);
         int prefix = -1, prefixes = 0;

@@ -44,7 +44,7 @@ class ImageNetLabelsTest {
         UnknownClassException e = assertThrows(UnknownClassException.class, () -> labels.resolve("tabbby"));
         assertTrue(e.getMessage().startsWith("unknown class name 'tabbby'; closest: 281 (tabby)"), e.getMessage());
         e = assertThrows(UnknownClassException.class, () -> labels.resolve("1000"));
-        assertEquals("class 1000 is out of range: this model has classes 0..999", e.getMessage());
+        assertEquals("class 1000 out of range: the model has 1000 classes", e.getMessage());
         e = assertThrows(UnknownClassException.class, () -> labels.resolve("tabby", 10));
         assertTrue(e.getMessage().contains("this model has 10 classes; give an index 0..9"), e.getMessage());
     }

@@ -91,7 +91,7 @@ class SmallModelsTest {
         assertEquals(1, card.resolveClass("trouser"));
         assertTrue(assertThrows(UnknownClassException.class, () -> card.resolveClass("s")).getMessage()
                 .startsWith("class name 's' is ambiguous; this model's classes: 0 T-shirt/top, 1 Trouser"));
-        assertEquals("class 12 is out of range: this model has classes 0..9",
+        assertEquals("class 12 out of range: the model has 10 classes",
                 assertThrows(UnknownClassException.class, () -> card.resolveClass("12")).getMessage());
     }
 
