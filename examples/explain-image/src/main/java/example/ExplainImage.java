@@ -37,14 +37,17 @@ public final class ExplainImage {
         Classifier model;
         ModelCard card;
         Path image;
+        String imageName;
         if (args.length == 1) {
             model = BuiltinModels.load(BuiltinModels.DEFAULT);
             card = BuiltinModels.card(BuiltinModels.DEFAULT);
-            image = BuiltinModels.samplePath(BuiltinModels.DEFAULT, BuiltinModels.samples(BuiltinModels.DEFAULT).get(0));
+            imageName = BuiltinModels.samples(BuiltinModels.DEFAULT).get(0);
+            image = BuiltinModels.samplePath(BuiltinModels.DEFAULT, imageName);
         } else {
             model = ModelLoader.load("auto", Path.of(args[1]));
             card = ModelCard.read(Path.of(args[1]));   // null for weights without pixelgrad's description
             image = Path.of(args[2]);
+            imageName = image.getFileName().toString();
         }
         // the model's own preprocessing when its weights describe it, torchvision's ImageNet preprocessing otherwise
         INDArray x = ImageInput.load(image, card != null ? card.preprocessing()
@@ -60,6 +63,6 @@ public final class ExplainImage {
         Files.createDirectories(out);
         Path png = out.resolve("explanation.png");
         Files.write(png, Render.png(Render.enlarge(panel, Math.max(1, 256 / panel.getHeight()))));
-        System.out.println("explained " + image.getFileName() + " as " + name + " (class " + cls + "): wrote " + png);
+        System.out.println("explained " + imageName + " as " + name + " (class " + cls + "): wrote " + png);
     }
 }
