@@ -37,7 +37,7 @@ public interface Kernels {
 
     /**
      * The gradient reaching x through relu(x), given the gradient g at its output: g, clamped at 0 when
-     * {@code clampGradient} (guided backprop, deconvnet), and zeroed where x <= 0 when {@code maskByInput} (the true
+     * {@code clampGradient} (guided backprop, deconvnet), and zeroed where x &lt;= 0 when {@code maskByInput} (the true
      * gradient, guided backprop). The result has x's layout.
      */
     INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput);

@@ -30,6 +30,9 @@ public final class Npy {
     /**
      * Reads a .npy file into a new array of the file's dtype (float32, float64, int64, int32, uint8 as int32); any
      * malformed, truncated or unsupported file is an IOException whose one-line message names the file.
+     *
+     * @throws IOException if the file cannot be read or is not a .npy file pixelgrad reads (one-line message naming the
+     *     file)
      */
     public static INDArray read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
@@ -131,6 +134,8 @@ public final class Npy {
     /**
      * Writes an array as .npy in its own dtype (float32, float64, int64 or int32). The file appears whole or not at
      * all: it is written next to the target and moved into place.
+     *
+     * @throws IOException if the file cannot be written or moved into place
      */
     public static void write(INDArray array, Path file) throws IOException {
         String descr;

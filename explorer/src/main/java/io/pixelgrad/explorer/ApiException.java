@@ -4,6 +4,7 @@ package io.pixelgrad.explorer;
 public class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status code to answer with. */
     private final int status;
 
     /** A refusal with its status (400 bad request, 404 unknown id, 413 too large, 415 not an image, 503 busy...). */

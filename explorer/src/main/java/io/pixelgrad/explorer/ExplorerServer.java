@@ -90,6 +90,8 @@ public final class ExplorerServer implements AutoCloseable {
         /**
          * Prepares the first sample, learns the layers (one forward pass, which also warms up the native code), computes
          * the first sample's overview and binds the address. A port in use is an IOException naming it.
+         *
+         * @throws IOException if the address cannot be bound (the message names the port)
          */
         public ExplorerServer start() throws IOException {
             return new ExplorerServer(source, config, visualizer);

@@ -28,6 +28,8 @@ public final class Uploads {
     /**
      * The whole body, or a 413 as soon as it grows past maxBytes (a declared Content-Length above the limit is refused
      * before reading anything; a chunked body is counted as it arrives).
+     *
+     * @throws IOException if reading the body fails
      */
     public static byte[] readBody(InputStream body, long declaredLength, long maxBytes) throws IOException {
         if (declaredLength > maxBytes) throw tooLarge(declaredLength, maxBytes);

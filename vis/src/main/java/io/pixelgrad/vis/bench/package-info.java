@@ -1,4 +1,5 @@
 /**
- * Timing helpers for the visualization methods (used by the benchmarks).
+ * Timing helpers for the visualization methods ({@link io.pixelgrad.vis.bench.MethodTimer}, used by the benchmarks).
+ * Internal: no compatibility promise.
  */
 package io.pixelgrad.vis.bench;

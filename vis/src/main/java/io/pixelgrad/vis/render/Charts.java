@@ -22,7 +22,7 @@ public final class Charts {
 
     /**
      * A line plot of width x height pixels with a title, axis labels, tick values and a legend. The y range is the
-     * data's (padded by 5%) unless yMin < yMax is given.
+     * data's (padded by 5%) unless yMin &lt; yMax is given.
      */
     public static BufferedImage lines(String title, String xLabel, List<Series> series, int width, int height,
                                       double yMin, double yMax) {

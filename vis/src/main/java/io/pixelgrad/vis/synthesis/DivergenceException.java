@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class DivergenceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The step (1-based) at which the objective or the picture stopped being finite. */
     private final int step;
     private final transient INDArray lastFinitePicture;
 

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.List;
 
 /**
- * DeepDream's step: gradient ascent with a normalized step, p <- p + step * g / (mean|g| + 1e-8) (google/deepdream),
+ * DeepDream's step: gradient ascent with a normalized step, p &lt;- p + step * g / (mean|g| + 1e-8) (google/deepdream),
  * or with g normalized by a Laplacian pyramid (the TensorFlow notebook). As an optimizer it minimizes the loss
  * -objective, so it moves against the loss gradient.
  */

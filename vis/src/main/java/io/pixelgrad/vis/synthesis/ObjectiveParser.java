@@ -43,6 +43,7 @@ public final class ObjectiveParser {
     /** A malformed objective: the message names the column. */
     public static final class SyntaxException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
+        /** The 1-based column of the problem. */
         private final int column;
 
         SyntaxException(String text, int position, String what) {

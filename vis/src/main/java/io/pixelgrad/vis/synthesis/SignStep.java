@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.List;
 
 /**
- * The step of FGSM and PGD: p <- p - alpha * sign(g) for the loss gradient g (sign(0) = 0, as torch.sign). As an
+ * The step of FGSM and PGD: p &lt;- p - alpha * sign(g) for the loss gradient g (sign(0) = 0, as torch.sign). As an
  * optimizer it minimizes the loss -objective, so with the objective CE(label) it moves by +alpha * sign(dCE/dp), the
  * torchattacks update; alpha is rounded to the parameters' type first, as PyTorch multiplies a tensor by a scalar.
  */

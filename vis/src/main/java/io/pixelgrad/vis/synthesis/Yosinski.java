@@ -10,14 +10,14 @@ import java.util.Locale;
 
 /**
  * Yosinski et al. (2015)'s regularizers, applied to the parameters between steps (input parametrization, normalized
- * space), in their order: (b) decay x <- (1 - decay) x; (c) every blurEvery steps (counted from the first) a Gaussian
+ * space), in their order: (b) decay x &lt;- (1 - decay) x; (c) every blurEvery steps (counted from the first) a Gaussian
  * blur of radius blurRadius per channel (scipy's gaussian_filter: mode reflect, truncated at 4 sigma); (e) pixels whose
  * norm over channels is below the normPercentile-th percentile are set to 0; (g) pixels whose |contribution|
  * |sum_c g x| is below the contributionPercentile-th percentile are set to 0 (g: the objective's gradient).
  * Percentiles interpolate linearly (NumPy's default).
  *
  * <p>The four settings of the paper's Table 1 are presets 1 to 4, with their learning-rate policy: "constant" steps
- * x <- x + lr g, "progress" steps with lr = min(maxLr, desiredProgress / |g|^2). The paper works in Caffe's 0..255
+ * x &lt;- x + lr g, "progress" steps with lr = min(maxLr, desiredProgress / |g|^2). The paper works in Caffe's 0..255
  * pixel units; pixelgrad's normalized units are about 255 * 0.226 = 57.6 times larger, so learning rates are divided
  * by 57.6^2 here (progress is unit-free: only its cap is converted).
  */

@@ -25,6 +25,8 @@ public final class Cifar10 {
     /**
      * Reads the training or the test batches from a directory (or its cifar-10-batches-bin sub-directory, as the
      * archive unpacks).
+     *
+     * @throws DatasetException if a batch file is missing or damaged
      */
     public static Dataset read(Path dir, boolean train) throws DatasetException {
         Path root = Files.isDirectory(dir.resolve("cifar-10-batches-bin")) ? dir.resolve("cifar-10-batches-bin") : dir;

@@ -66,6 +66,8 @@ public enum DatasetKind {
     /**
      * Reads the training or the test split from dir. Folders are read at folderChannels x folderSide x folderSide and
      * report unreadable images to warnings; the others have their own size.
+     *
+     * @throws DatasetException if the split's files are missing or damaged
      */
     public Dataset load(Path dir, boolean train, int folderChannels, int folderSide, Consumer<String> warnings)
             throws DatasetException {

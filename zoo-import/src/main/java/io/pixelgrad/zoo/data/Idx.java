@@ -23,7 +23,11 @@ public final class Idx {
     private Idx() {
     }
 
-    /** Reads an images file [N, H, W] and a labels file [N] into a grey data set; every problem is one line. */
+    /**
+     * Reads an images file [N, H, W] and a labels file [N] into a grey data set; every problem is one line.
+     *
+     * @throws DatasetException if a file is missing or damaged or the counts disagree
+     */
     public static Dataset read(String name, Path images, Path labels, List<String> classes) throws DatasetException {
         Array im = readArray(images, 3, "images");
         Array lb = readArray(labels, 1, "labels");

@@ -35,6 +35,9 @@ public final class ImageFolder {
     /**
      * Reads every class folder under dir into images of channels x side x side (channels 1 or 3); warnings (one line
      * per unreadable file) go to the consumer.
+     *
+     * @throws DatasetException if the directory is missing, cannot be listed, or has no class folder or no readable
+     *     image
      */
     public static Result read(Path dir, String name, int channels, int side, Consumer<String> warnings) throws DatasetException {
         if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);

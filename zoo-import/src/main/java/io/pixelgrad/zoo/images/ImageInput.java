@@ -25,6 +25,9 @@ public final class ImageInput {
     /**
      * The [N, C, H, W] input for a file: float32 for pictures, float32 or float64 as stored for .npy tensors; every
      * problem is a one-line {@link ImageInputException}.
+     *
+     * @throws ImageInputException if the file is missing, not a picture or tensor pixelgrad reads, or of the wrong
+     *     shape
      */
     public static INDArray load(Path file, Preprocessing preprocessing) throws ImageInputException {
         if (isNpy(file)) return loadNpy(file);
@@ -48,6 +51,8 @@ public final class ImageInput {
     /**
      * Reads a .npy tensor: float32 or float64, [C, H, W] (a batch of one is added) or [N, C, H, W], C 3 (colour) or 1
      * (grey).
+     *
+     * @throws ImageInputException if the file is missing, damaged, of another dtype or of another shape
      */
     public static INDArray loadNpy(Path file) throws ImageInputException {
         String where = "image " + file;

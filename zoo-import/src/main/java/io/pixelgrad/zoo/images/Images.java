@@ -43,7 +43,11 @@ public final class Images {
     private Images() {
     }
 
-    /** Reads an image file; any problem (missing, not an image, corrupt, unsupported layout) is a one-line error. */
+    /**
+     * Reads an image file; any problem (missing, not an image, corrupt, unsupported layout) is a one-line error.
+     *
+     * @throws ImageInputException if the file is missing, not an image, corrupt or of an unsupported layout
+     */
     public static RgbImage read(Path file) throws ImageInputException {
         String where = "image " + file;
         if (Files.isDirectory(file)) throw new ImageInputException(where + ": is a directory, not an image file");

@@ -80,6 +80,8 @@ public final class ImageNetLabels {
      * The index of a class given as a number ("281") or a name ("tabby cat", "Tabby", "persian"): an exact synonym
      * (ignoring case) wins, else a prefix that only one class's synonyms start with. Ambiguity or no match is an
      * error listing the candidates or the closest names.
+     *
+     * @throws UnknownClassException if no class or more than one class matches
      */
     public int resolve(String query) throws UnknownClassException {
         return resolve(query, synonyms.size());
@@ -88,6 +90,8 @@ public final class ImageNetLabels {
     /**
      * Like {@link #resolve(String)} for a model with {@code numClasses} outputs: an index must be below it, and names
      * are only meaningful for 1000-class (ImageNet) models.
+     *
+     * @throws UnknownClassException if no class or more than one class matches, or the index is not below numClasses
      */
     public int resolve(String query, long numClasses) throws UnknownClassException {
         String q = query == null ? "" : query.strip();

@@ -56,6 +56,8 @@ public final class ModelLoader {
     /**
      * Reads a weights file of any supported format as state_dict keys: ONNX initializers are renamed, and the
      * "module." prefix that torch.nn.DataParallel puts on every key is removed.
+     *
+     * @throws WeightsFormatException if the file is unreadable, damaged or of no supported format
      */
     public static StateDict read(Path weights) throws WeightsFormatException {
         StateDict sd = WeightsReaders.detect(weights) == WeightsReaders.Format.ONNX ? OnnxNameMapper.readMapped(weights)
@@ -78,6 +80,9 @@ public final class ModelLoader {
     /**
      * Loads a model: {@code model} is "auto", an architecture name ("vgg16"), or a name with a width divisor
      * ("alexnet/16"); the number of classes always comes from the file.
+     *
+     * @throws WeightsFormatException if the file cannot be read or does not fit the architecture (one line naming the
+     *     key and both shapes)
      */
     public static Classifier load(String model, Path weights) throws WeightsFormatException {
         return load(model, weights, (done, total) -> { });
@@ -90,7 +95,11 @@ public final class ModelLoader {
         void loaded(long doneElements, long totalElements);
     }
 
-    /** Like {@link #load(String, Path)}, reporting progress as tensors are copied in. */
+    /**
+     * Like {@link #load(String, Path)}, reporting progress as tensors are copied in.
+     *
+     * @throws WeightsFormatException if the file cannot be read or does not fit the architecture
+     */
     public static Classifier load(String model, Path weights, Listener listener) throws WeightsFormatException {
         return load(model, weights, DataType.FLOAT, listener);
     }
@@ -98,29 +107,47 @@ public final class ModelLoader {
     /**
      * Loads a model that computes in the given type: FLOAT (float32, the default) or DOUBLE (float64, for exact
      * references). Stored float16, bfloat16 and float32 values widen to float64 exactly.
+     *
+     * @throws WeightsFormatException if the file cannot be read or does not fit the architecture
      */
     public static Classifier load(String model, Path weights, DataType dataType) throws WeightsFormatException {
         return load(model, weights, dataType, (done, total) -> { });
     }
 
-    /** Like {@link #load(String, Path, DataType)}, reporting progress as tensors are copied in. */
+    /**
+     * Like {@link #load(String, Path, DataType)}, reporting progress as tensors are copied in.
+     *
+     * @throws WeightsFormatException if the file cannot be read or does not fit the architecture
+     */
     public static Classifier load(String model, Path weights, DataType dataType, Listener listener) throws WeightsFormatException {
         try (StateDict sd = read(weights)) {
             return load(model, sd, dataType, listener);
         }
     }
 
-    /** Loads a model from an already read state_dict (see {@link #load(String, Path)}). */
+    /**
+     * Loads a model from an already read state_dict (see {@link #load(String, Path)}).
+     *
+     * @throws WeightsFormatException if no architecture fits the state_dict (one line naming the key and both shapes)
+     */
     public static Classifier load(String model, StateDict sd) throws WeightsFormatException {
         return load(model, sd, DataType.FLOAT, (done, total) -> { });
     }
 
-    /** Loads a model from an already read state_dict, reporting progress. */
+    /**
+     * Loads a model from an already read state_dict, reporting progress.
+     *
+     * @throws WeightsFormatException if no architecture fits the state_dict
+     */
     public static Classifier load(String model, StateDict sd, Listener listener) throws WeightsFormatException {
         return load(model, sd, DataType.FLOAT, listener);
     }
 
-    /** Loads a model computing in the given type (FLOAT or DOUBLE) from an already read state_dict, reporting progress. */
+    /**
+     * Loads a model computing in the given type (FLOAT or DOUBLE) from an already read state_dict, reporting progress.
+     *
+     * @throws WeightsFormatException if no architecture fits the state_dict
+     */
     public static Classifier load(String model, StateDict sd, DataType dataType, Listener listener) throws WeightsFormatException {
         checkDataType(dataType);
         ArchitectureMatch m = AUTO.equalsIgnoreCase(model.strip()) ? recognize(sd) : named(model, sd);

@@ -60,12 +60,20 @@ public final class BuiltinModels {
         });
     }
 
-    /** The loaded model (inference mode, float32). */
+    /**
+     * The loaded model (inference mode, float32).
+     *
+     * @throws WeightsFormatException if the bundled weights do not load (a broken build)
+     */
     public static Classifier load(String name) throws WeightsFormatException {
         return ModelLoader.load(ModelLoader.AUTO, weights(name));
     }
 
-    /** The model's description: classes, preprocessing, how it was trained. */
+    /**
+     * The model's description: classes, preprocessing, how it was trained.
+     *
+     * @throws WeightsFormatException if the bundled weights' description is damaged (a broken build)
+     */
     public static ModelCard card(String name) throws WeightsFormatException {
         return ModelCard.read(weights(name));
     }
@@ -100,7 +108,11 @@ public final class BuiltinModels {
         });
     }
 
-    /** A sample image decoded. */
+    /**
+     * A sample image decoded.
+     *
+     * @throws ImageInputException if the bundled sample cannot be decoded (a broken build)
+     */
     public static RgbImage sample(String name, String sample) throws ImageInputException {
         return Images.read(samplePath(name, sample));
     }

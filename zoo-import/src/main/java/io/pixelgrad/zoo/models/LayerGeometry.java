@@ -27,7 +27,7 @@ public final class LayerGeometry {
 
     /** How much of the input a layer's unit sees. */
     public enum Extent {
-        /** A window of the input: {@link ReceptiveField#size}, jump and start say which. */
+        /** A window of the input: the {@link Axis} sizes, jumps and starts of the {@link ReceptiveField} say which. */
         LOCAL,
         /** Every input pixel (fully connected layers and everything after them). */
         WHOLE,

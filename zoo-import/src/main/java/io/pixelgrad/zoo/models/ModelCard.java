@@ -61,7 +61,11 @@ public record ModelCard(String architecture, List<String> classes, Normalization
         return m;
     }
 
-    /** The card in safetensors metadata, or null when the metadata has none (weights from elsewhere). */
+    /**
+     * The card in safetensors metadata, or null when the metadata has none (weights from elsewhere).
+     *
+     * @throws WeightsFormatException if the metadata has a card but a damaged one
+     */
     public static ModelCard fromMetadata(Map<String, String> m) throws WeightsFormatException {
         if (!m.containsKey(PREFIX + "architecture")) return null;
         try {
@@ -79,7 +83,11 @@ public record ModelCard(String architecture, List<String> classes, Normalization
         }
     }
 
-    /** The card of a weights file: from a safetensors file's metadata; null for other files or files without one. */
+    /**
+     * The card of a weights file: from a safetensors file's metadata; null for other files or files without one.
+     *
+     * @throws WeightsFormatException if the file is unreadable or its card is damaged
+     */
     public static ModelCard read(Path weights) throws WeightsFormatException {
         if (WeightsReaders.detect(weights) != WeightsReaders.Format.SAFETENSORS) return null;
         return fromMetadata(SafetensorsFiles.readMetadata(weights));
@@ -88,6 +96,8 @@ public record ModelCard(String architecture, List<String> classes, Normalization
     /**
      * The index of a class given as a number ("9") or a name ("ankle boot", any case, or a start that only one name
      * has); otherwise a one-line error listing the classes.
+     *
+     * @throws io.pixelgrad.zoo.labels.UnknownClassException if no class or more than one class matches
      */
     public int resolveClass(String query) throws io.pixelgrad.zoo.labels.UnknownClassException {
         String q = query == null ? "" : query.strip();

@@ -30,7 +30,11 @@ public record Checkpoint(int epochsDone, int steps, String identity, List<EpochS
                 t.modelState(), t.optimizer().state(), List.copyOf(snapshots));
     }
 
-    /** Writes the checkpoint as safetensors to out. */
+    /**
+     * Writes the checkpoint as safetensors to out.
+     *
+     * @throws IOException if writing to out fails
+     */
     public void write(OutputStream out) throws IOException {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         model.forEach((k, v) -> tensors.put("model." + k, v));
@@ -50,7 +54,11 @@ public record Checkpoint(int epochsDone, int steps, String identity, List<EpochS
         SafetensorsFiles.write(out, tensors, meta);
     }
 
-    /** Reads a checkpoint written by {@link #write}; anything else is a one-line error. */
+    /**
+     * Reads a checkpoint written by {@link #write}; anything else is a one-line error.
+     *
+     * @throws WeightsFormatException if the file is unreadable or not a checkpoint pixelgrad wrote
+     */
     public static Checkpoint read(Path file) throws WeightsFormatException {
         SafetensorsFiles.Contents c = SafetensorsFiles.read(file);
         Map<String, String> meta = c.metadata();

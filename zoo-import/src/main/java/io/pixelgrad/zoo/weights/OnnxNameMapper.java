@@ -144,7 +144,11 @@ public final class OnnxNameMapper {
         return table.getOrDefault(onnxName, onnxName);
     }
 
-    /** The state_dict with every tensor renamed, in file order. */
+    /**
+     * The state_dict with every tensor renamed, in file order.
+     *
+     * @throws WeightsFormatException if two initializers map to the same key
+     */
     public StateDict apply(StateDict sd) throws WeightsFormatException {
         Map<String, WeightTensor> out = new LinkedHashMap<>();
         for (WeightTensor t : sd.tensors().values()) {
@@ -156,7 +160,11 @@ public final class OnnxNameMapper {
         return new StateDict(sd.source(), out);
     }
 
-    /** Reads an ONNX file and renames its initializers to state_dict keys. */
+    /**
+     * Reads an ONNX file and renames its initializers to state_dict keys.
+     *
+     * @throws WeightsFormatException if the file is unreadable or damaged, or two initializers map to the same key
+     */
     public static StateDict readMapped(java.nio.file.Path file) throws WeightsFormatException {
         StateDict raw = new OnnxReader().read(file);
         return forNames(raw.keys()).apply(raw);

@@ -44,7 +44,12 @@ public final class PyTorchReader implements WeightsReader {
         return readLegacy(file);
     }
 
-    /** Reads the zip format: {@code PREFIX/data.pkl} plus one stored entry {@code PREFIX/data/KEY} per storage. */
+    /**
+     * Reads the zip format: {@code PREFIX/data.pkl} plus one stored entry {@code PREFIX/data/KEY} per storage.
+     *
+     * @throws WeightsFormatException if the file is unreadable, damaged or asks the unpickler for anything off its
+     *     allow-list
+     */
     public StateDict readZip(Path file) throws WeightsFormatException {
         String w = Errors.where(file);
         try (ZipFile zip = ZipFile.builder().setPath(file).get();
@@ -104,7 +109,12 @@ public final class PyTorchReader implements WeightsReader {
         }
     }
 
-    /** Reads the legacy format: magic, protocol, sys info, the pickle, the storage keys, then the raw storages. */
+    /**
+     * Reads the legacy format: magic, protocol, sys info, the pickle, the storage keys, then the raw storages.
+     *
+     * @throws WeightsFormatException if the file is unreadable, damaged or asks the unpickler for anything off its
+     *     allow-list
+     */
     public StateDict readLegacy(Path file) throws WeightsFormatException {
         String w = Errors.where(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

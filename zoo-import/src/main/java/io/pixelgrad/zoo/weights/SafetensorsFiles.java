@@ -41,6 +41,8 @@ public final class SafetensorsFiles {
     /**
      * Writes tensors (float32, float64 or int64; 0-d allowed) in the given order, with a metadata string map, to out.
      * The header is padded with spaces to a multiple of 8 bytes, as the format recommends.
+     *
+     * @throws IOException if writing to out fails
      */
     public static void write(OutputStream out, Map<String, INDArray> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
@@ -87,7 +89,11 @@ public final class SafetensorsFiles {
         };
     }
 
-    /** Reads a file written by {@link #write}: every tensor in its own type, and the metadata. */
+    /**
+     * Reads a file written by {@link #write}: every tensor in its own type, and the metadata.
+     *
+     * @throws WeightsFormatException if the file is unreadable or damaged
+     */
     public static Contents read(Path file) throws WeightsFormatException {
         String w = "weights " + file;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -141,7 +147,11 @@ public final class SafetensorsFiles {
         }
     }
 
-    /** Only the {@code __metadata__} map of any safetensors file (empty when it has none). */
+    /**
+     * Only the {@code __metadata__} map of any safetensors file (empty when it has none).
+     *
+     * @throws WeightsFormatException if the file is unreadable or its header is damaged
+     */
     public static Map<String, String> readMetadata(Path file) throws WeightsFormatException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return metadata(header(ch, "weights " + file));

@@ -35,7 +35,11 @@ public final class StateDict implements AutoCloseable {
         return tensors.get(key);
     }
 
-    /** The tensor for a key, or a {@link WeightsFormatException} naming the file and key. */
+    /**
+     * The tensor for a key, or a {@link WeightsFormatException} naming the file and key.
+     *
+     * @throws WeightsFormatException if the key is absent
+     */
     public WeightTensor require(String key) throws WeightsFormatException {
         WeightTensor t = tensors.get(key);
         if (t == null) {

@@ -48,7 +48,11 @@ public final class StateDictMatcher {
         return out;
     }
 
-    /** Throws a {@link WeightsFormatException} carrying the first problem (and how many more) if anything does not fit. */
+    /**
+     * Throws a {@link WeightsFormatException} carrying the first problem (and how many more) if anything does not fit.
+     *
+     * @throws WeightsFormatException if any key is missing, unexpected or of the wrong shape
+     */
     public void check(StateDict sd) throws WeightsFormatException {
         List<String> p = problems(sd);
         if (!p.isEmpty()) {

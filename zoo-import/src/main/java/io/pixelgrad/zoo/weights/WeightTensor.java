@@ -149,6 +149,8 @@ public final class WeightTensor {
      * Copies the values into a native-order byte buffer at its position (advancing it), straight from the file when
      * the tensor is contiguous, stored in {@code as} and file-backed: the operating system's page cache serves the
      * read and no mapped page of the file stays resident. Returns false (copying nothing) otherwise.
+     *
+     * @throws java.io.IOException if reading the file fails
      */
     public boolean readInto(ByteBuffer dst, WeightDType as) throws java.io.IOException {
         if (file == null || dtype != as || !isContiguous() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) return false;

@@ -24,12 +24,20 @@ public final class WeightsReaders {
         ONNX
     }
 
-    /** Reads {@code file} with the reader its content calls for. */
+    /**
+     * Reads {@code file} with the reader its content calls for.
+     *
+     * @throws WeightsFormatException if the file is unreadable, damaged or of no supported format
+     */
     public static StateDict open(Path file) throws WeightsFormatException {
         return readerFor(file).read(file);
     }
 
-    /** The reader for {@code file}'s format (see {@link #detect}). */
+    /**
+     * The reader for {@code file}'s format (see {@link #detect}).
+     *
+     * @throws WeightsFormatException if the file is unreadable or of no supported format
+     */
     public static WeightsReader readerFor(Path file) throws WeightsFormatException {
         switch (detect(file)) {
             case PYTORCH_ZIP:
@@ -45,7 +53,11 @@ public final class WeightsReaders {
         }
     }
 
-    /** Recognizes the format of {@code file} from its first bytes; the extension decides only between plausible candidates. */
+    /**
+     * Recognizes the format of {@code file} from its first bytes; the extension decides only between plausible candidates.
+     *
+     * @throws WeightsFormatException if the file is unreadable or of no supported format
+     */
     public static Format detect(Path file) throws WeightsFormatException {
         String w = Errors.where(file);
         byte[] h = head(file, 16);
