@@ -25,7 +25,7 @@ import java.nio.LongBuffer;
  * </ul>
  * Float64 arrays (gradient checks) and odd layouts take the portable path.
  */
-public class CpuKernels extends PortableKernels {
+class CpuKernels extends PortableKernels {
 
     @Override
     public String name() {

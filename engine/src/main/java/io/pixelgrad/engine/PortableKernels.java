@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kernels made only of ND4J operations (custom ops, gemm, broadcasting elementwise ops), so they run unchanged on any
  * ND4J backend, CUDA included. {@link CpuKernels} overrides the ones that a CPU runs faster another way.
  */
-public class PortableKernels implements Kernels {
+class PortableKernels implements Kernels {
 
     /** Per (pool geometry, input size): plane index of each window element of each output, -1 for padding. */
     private final ConcurrentHashMap<String, INDArray> poolTables = new ConcurrentHashMap<>();

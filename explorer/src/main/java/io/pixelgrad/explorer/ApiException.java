@@ -1,7 +1,7 @@
 package io.pixelgrad.explorer;
 
 /** A request the explorer refuses, with the HTTP status and the one-line message the page shows. */
-public class ApiException extends RuntimeException {
+class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** The HTTP status code to answer with. */

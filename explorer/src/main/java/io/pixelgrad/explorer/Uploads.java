@@ -20,7 +20,7 @@ import java.util.Locale;
  * format is recognized from its first bytes (PNG, JPEG, BMP, GIF; never from a name or a Content-Type), and the pixel
  * count is read from the image header and checked before a single pixel is decoded.
  */
-public final class Uploads {
+final class Uploads {
 
     private Uploads() {
     }

@@ -7,7 +7,7 @@ package io.pixelgrad.vis.synthesis;
  * the bands are added back. Low frequencies then get as much weight as high ones, which gives smoother dreams than the
  * plain mean-|g| step. Works on one picture [C,H,W] at a time, in double precision.
  */
-public final class LaplacianPyramid {
+final class LaplacianPyramid {
 
     private static final double[] KERNEL = {1 / 16.0, 4 / 16.0, 6 / 16.0, 4 / 16.0, 1 / 16.0};
 

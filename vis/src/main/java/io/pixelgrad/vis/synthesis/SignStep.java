@@ -11,7 +11,7 @@ import java.util.List;
  * optimizer it minimizes the loss -objective, so with the objective CE(label) it moves by +alpha * sign(dCE/dp), the
  * torchattacks update; alpha is rounded to the parameters' type first, as PyTorch multiplies a tensor by a scalar.
  */
-public final class SignStep extends Optimizer {
+final class SignStep extends Optimizer {
 
     /** A step of size alpha over the parameter arrays. */
     public SignStep(List<INDArray> params, double alpha) {

@@ -12,7 +12,7 @@ import java.util.List;
  * test_batch.bin for testing, each a sequence of 3073-byte records (one label byte, then 32x32 red, green and blue
  * planes). Class names come from batches.meta.txt when present.
  */
-public final class Cifar10 {
+final class Cifar10 {
 
     /** CIFAR-10's classes in label order. */
     public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",

@@ -16,7 +16,7 @@ import java.util.zip.ZipException;
  * The IDX files of MNIST and Fashion-MNIST, gzipped or not (detected from the content, not the name): a big-endian
  * magic number 0x0000TTDD (TT = 0x08 for unsigned bytes, DD dimensions), DD sizes, then the samples.
  */
-public final class Idx {
+final class Idx {
 
     private static final int UBYTE = 0x08;
 

@@ -24,7 +24,7 @@ import io.pixelgrad.zoo.weights.onnx.OnnxProtos;
  * <p>Integer initializers of rank 0 or 1 are graph constants (reshape targets and the like), not weights, and
  * are skipped; any other initializer of an unsupported type is an error.
  */
-public final class OnnxReader implements WeightsReader {
+final class OnnxReader implements WeightsReader {
     private static final int FLOAT = 1;
     private static final int FLOAT16 = 10;
     private static final int DOUBLE = 11;

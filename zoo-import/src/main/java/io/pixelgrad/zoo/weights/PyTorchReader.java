@@ -26,7 +26,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * Reads PyTorch {@code torch.save} files: the zip format (PyTorch 1.6+) and the legacy format, through
  * {@link SafeUnpickler}'s allow-list. Storages are memory-mapped read-only in place; nothing is copied.
  */
-public final class PyTorchReader implements WeightsReader {
+final class PyTorchReader implements WeightsReader {
     /** The number the legacy format starts with (pickled as a Python long). */
     static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final int LEGACY_PROTOCOL = 1001;

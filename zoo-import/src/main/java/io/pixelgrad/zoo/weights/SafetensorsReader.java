@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Every tensor's data_offsets are checked against the data area and against its shape and dtype, and no two
  * tensors may overlap. Tensors are memory-mapped read-only one by one.
  */
-public final class SafetensorsReader implements WeightsReader {
+final class SafetensorsReader implements WeightsReader {
     // Real headers are kilobytes; the limit stops a hostile length from allocating gigabytes.
     private static final long MAX_HEADER = 100L << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
