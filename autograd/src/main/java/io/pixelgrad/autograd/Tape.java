@@ -241,12 +241,16 @@ public final class Tape implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
-        closed = true;
-        for (Function f : functions) f.release();
-        for (INDArray a : owned) Arrays.release(a);
-        functions.clear();
-        outputs.clear();
-        owned.clear();
-        captured.clear();
+        try {
+            // functions may still read their tensors' values while they free what they saved: mark closed afterwards
+            for (Function f : functions) f.release();
+            for (INDArray a : owned) Arrays.release(a);
+            functions.clear();
+            outputs.clear();
+            owned.clear();
+            captured.clear();
+        } finally {
+            closed = true;
+        }
     }
 }
