@@ -307,7 +307,8 @@ final class Explorer {
         if (channel < 0 || channel >= l.shape()[0])
             throw new ApiException(400, "unit " + channel + " out of range: layer " + l.name() + " has " + l.shape()[0]);
         BufferedImage picture = visualizer.visualize(model, l.name(), channel, progress);
-        return Result.of(json(ordered("layer", l.name(), "channel", channel, "picture", Pictures.dataUrl(picture), "ms", ms(t0))));
+        return Result.of(json(ordered("layer", l.name(), "channel", channel, "settings", visualizer.describe(),
+                "picture", Pictures.dataUrl(picture), "ms", ms(t0))));
     }
 
     /** An image's id, title, size and (optionally) picture. */
