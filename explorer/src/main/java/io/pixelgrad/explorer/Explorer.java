@@ -301,7 +301,7 @@ final class Explorer {
 
     /** Feature visualization of a unit through the plugged-in visualizer (see {@link FeatureVisualizer}). */
     Result synthesis(String layerName, int channel, ProgressListener progress) {
-        if (visualizer == null) throw new ApiException(501, "feature visualization is not available yet (issue 8)");
+        if (visualizer == null) throw new ApiException(501, "feature visualization is not available on this server (no visualizer was given)");
         long t0 = System.nanoTime();
         LayerActivations.Layer l = layer(layerName);
         if (channel < 0 || channel >= l.shape()[0])
