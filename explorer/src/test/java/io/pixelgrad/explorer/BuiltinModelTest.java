@@ -123,4 +123,38 @@ class BuiltinModelTest {
         assertTrue(unit.get("synthesis").isBoolean());
         assertEquals("Coat", http.ok("/api/trace?image=sample-coat&class=4").get("className").asText());
     }
+
+    @Test
+    void theGradientPictureOfAGreyInputIsGrey() throws Exception {
+        PreparedImage img = source.pipeline().prepare("x", "x", Images.toRgb(ImageIO.read(
+                BuiltinModels.class.getResourceAsStream("/io/pixelgrad/zoo/builtin/fashion-mnist/samples/pullover.png"))));
+        org.nd4j.linalg.api.ndarray.INDArray x = img.array(DataType.FLOAT);
+        io.pixelgrad.vis.Attribution a;
+        try {
+            a = new io.pixelgrad.vis.Saliency(source.model()).attribute(x, io.pixelgrad.vis.Target.classIndex(2));
+        } finally {
+            io.pixelgrad.engine.Arrays.release(x);
+        }
+        assertArrayEquals(new int[]{1, 28, 28}, a.shape());
+        BufferedImage g = a.gradientImage();   // vis's renderer on one channel: no index beyond the plane
+        assertEquals(28, g.getWidth());
+        double[] raw = a.raw();
+        // the 99th percentile of |g| by nearest rank: the ceil(0.99 n)-th smallest magnitude
+        double[] mag = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) mag[i] = Math.abs((float) raw[i]);
+        java.util.Arrays.sort(mag);
+        float top = (float) mag[(int) Math.ceil(0.99 * mag.length) - 1];
+        assertTrue(top > 0, "the class score has a gradient");
+        int worst = 0;
+        for (int i = 0; i < 28 * 28; i++) {
+            int expected = (int) Math.round(255 * (0.5 + 0.5 * Math.max(-1, Math.min(1, (float) raw[i] / top))));
+            int rgb = g.getRGB(i % 28, i / 28);
+            assertEquals(rgb >> 16 & 255, rgb & 255, "grey");
+            assertEquals(rgb >> 8 & 255, rgb & 255, "grey");
+            worst = Math.max(worst, Math.abs((rgb & 255) - expected));
+        }
+        assertEquals(0, worst, "mid-grey at zero, white/black at +-top");
+        // the page draws the same picture
+        assertEquals(Pictures.dataUrl(g), Pictures.dataUrl(Pictures.gradient(a)));
+    }
 }
