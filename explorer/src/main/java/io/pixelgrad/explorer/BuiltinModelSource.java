@@ -49,7 +49,7 @@ public final class BuiltinModelSource extends LoadedModelSource {
 
     @Override
     public String className(int index) {
-        return card.classes().size() == model().numClasses() ? card.className(index) : WeightsModelSource.classNames(model(), index);
+        return WeightsModelSource.classNames(model(), card, index);
     }
 
     private static ModelCard requireCard(String name, ModelCard card) {
@@ -57,8 +57,11 @@ public final class BuiltinModelSource extends LoadedModelSource {
         return card;
     }
 
-    /** The bundled test images, in their order (the first is what the page opens on, as the CLI's default sample). */
-    private static List<Sample> samples(String name) {
+    /**
+     * The bundled test images of the built-in model called name, in their order (the first is what the page opens on,
+     * as it is the command line's default sample).
+     */
+    public static List<Sample> samples(String name) {
         List<Sample> list = new ArrayList<>();
         for (String s : BuiltinModels.samples(name)) {
             String title = s.replace('-', ' ');

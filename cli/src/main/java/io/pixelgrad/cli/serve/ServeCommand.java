@@ -3,11 +3,13 @@ package io.pixelgrad.cli.serve;
 import io.pixelgrad.cli.PixelgradCommand;
 import io.pixelgrad.cli.VersionProvider;
 import io.pixelgrad.cli.options.DtypeOption;
+import io.pixelgrad.cli.options.ImageOption;
 import io.pixelgrad.cli.options.ModelOption;
 import io.pixelgrad.cli.options.WeightsOption;
 import io.pixelgrad.explorer.BuiltinModelSource;
 import io.pixelgrad.explorer.ExplorerConfig;
 import io.pixelgrad.explorer.ExplorerServer;
+import io.pixelgrad.explorer.ImagePipeline;
 import io.pixelgrad.explorer.ModelSource;
 import io.pixelgrad.explorer.SynthesisVisualizer;
 import io.pixelgrad.explorer.WeightsModelSource;
@@ -76,8 +78,16 @@ public final class ServeCommand extends PixelgradCommand {
         // The model as every other command chooses it: --weights, else the built-in model (--builtin) with its card's
         // preprocessing, class names and sample images.
         Classifier net = loadModel(model, weights, dtype.dataType);
-        ModelSource source = weights.isBuiltin() ? new BuiltinModelSource(weights.builtin, net, weights.card())
-                : new WeightsModelSource(net, weights.weights);
+        ModelSource source;
+        if (weights.isBuiltin()) {
+            source = new BuiltinModelSource(weights.builtin, net, weights.card());
+        } else {
+            // a file: the preprocessing --image gets (its description's, else ImageNet's or a small network's), the
+            // samples of the data set it was trained on when that is a built-in one, else the photographs
+            String set = weights.sampleSet();
+            source = new WeightsModelSource(net, weights.weights, ImagePipeline.of(new ImageOption().preprocessing(net, weights.card())),
+                    weights.card(), set != null ? BuiltinModelSource.samples(set) : WeightsModelSource.PHOTOS);
+        }
         err().println("Preparing the explorer (one pass over the first sample)...");
         err().flush();
         SynthesisVisualizer visualizer = SynthesisVisualizer.forModel(net, weights.card()).steps(steps).seed(seed);

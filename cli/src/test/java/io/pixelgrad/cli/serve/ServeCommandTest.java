@@ -107,25 +107,48 @@ class ServeCommandTest {
             assertTrue(s.out().toString().contains("built-in fashion-mnist model"), s.out().toString());
             JsonNode model = JSON.readTree(s.get("/api/model"));
             assertEquals("smallvgg", model.get("architecture").asText());
-            assertEquals("[1,28,28]", model.get("input").toString());
             assertEquals("sample-ankle-boot", model.get("samples").get(0).get("id").asText());
             assertTrue(model.get("synthesis").asBoolean(), "feature visualization is plugged in");
-            // the same class names, logits and probabilities as classify prints for the same bundled sample
-            for (String sample : new String[]{"shirt", "bag"}) {
-                JsonNode served = JSON.readTree(s.get("/api/scores?image=sample-" + sample + "&top=10")).get("scores");
-                Run classify = run("classify", "--sample", sample, "--top", "10", "--json");
-                assertEquals(0, classify.code(), classify.err());
-                JsonNode expected = JSON.readTree(classify.out()).get("predictions").get(0);
-                assertEquals(10, served.size());
-                for (int r = 0; r < 10; r++) {
-                    assertEquals(expected.get(r).get("index").asInt(), served.get(r).get("index").asInt(), sample + " rank " + r);
-                    assertEquals(expected.get(r).get("name").asText(), served.get(r).get("name").asText());
-                    assertEquals((float) expected.get(r).get("logit").asDouble(), (float) served.get(r).get("logit").asDouble(), 0f);
-                    assertEquals(expected.get(r).get("probability").asDouble(), served.get(r).get("probability").asDouble(), 1e-12);
-                }
-            }
+            sameAsClassify(s, model, new String[]{"shirt", "bag"});
         } finally {
             assertEquals(0, s.stop());
+        }
+    }
+
+    @Test
+    void aTrainedModelsFileBringsItsOwnPreprocessingNamesAndSamples() throws Exception {
+        // the built-in MNIST model as a file given with -w: its description (card) names the data set and classes
+        Path file = io.pixelgrad.zoo.models.BuiltinModels.weights("mnist");
+        Serving s = serve("serve", "-w", file.toString(), "--port", "0");
+        try {
+            JsonNode model = JSON.readTree(s.get("/api/model"));
+            assertEquals("lenet", model.get("architecture").asText());
+            assertEquals("sample-" + io.pixelgrad.zoo.models.BuiltinModels.samples("mnist").get(0),
+                    model.get("samples").get(0).get("id").asText());
+            sameAsClassify(s, model, new String[]{"digit-3", "digit-8"}, "-w", file.toString());
+        } finally {
+            assertEquals(0, s.stop());
+        }
+    }
+
+    /** The page's input is 28x28 grey, and its class scores are what classify prints for the same samples. */
+    static void sameAsClassify(Serving s, JsonNode model, String[] samples, String... weights) throws Exception {
+        assertEquals("[1,28,28]", model.get("input").toString());
+        for (String sample : samples) {
+            JsonNode served = JSON.readTree(s.get("/api/scores?image=sample-" + sample + "&top=10")).get("scores");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("classify", "--sample", sample, "--top", "10", "--json"));
+            args.addAll(java.util.List.of(weights));
+            Run classify = run(args.toArray(new String[0]));
+            assertEquals(0, classify.code(), classify.err());
+            JsonNode expected = JSON.readTree(classify.out()).get("predictions").get(0);
+            assertEquals(10, served.size());
+            for (int r = 0; r < 10; r++) {
+                assertEquals(expected.get(r).get("index").asInt(), served.get(r).get("index").asInt(), sample + " rank " + r);
+                assertEquals(expected.get(r).get("name").asText(), served.get(r).get("name").asText());
+                // the same float32 logits to the last bit, so the same probabilities
+                assertEquals((float) expected.get(r).get("logit").asDouble(), (float) served.get(r).get("logit").asDouble(), 0f);
+                assertEquals(expected.get(r).get("probability").asDouble(), served.get(r).get("probability").asDouble(), 1e-12);
+            }
         }
     }
 
