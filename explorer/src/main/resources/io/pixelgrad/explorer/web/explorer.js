@@ -8,6 +8,7 @@
 //   GET  /api/attribution?image=ID&method=M&class=K   a quick attribution method (PNG pictures as data: URLs)
 //   POST /api/jobs?...                                a long method as a job; GET /api/jobs/ID/events streams its
 //                                                     progress (server-sent events); POST /api/jobs/ID/cancel stops it
+//   POST /api/jobs?kind=synthesis&layer=L&unit=K      a unit's feature visualization as a job (as pixelgrad maximize)
 //   GET  /api/trace?image=ID&class=K                  the gradient trace
 //   POST /api/images?name=N  (body: the file)         an upload
 'use strict';
