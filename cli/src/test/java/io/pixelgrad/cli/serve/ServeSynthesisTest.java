@@ -7,6 +7,10 @@ import io.pixelgrad.vis.Passes;
 import io.pixelgrad.zoo.models.BuiltinModels;
 import io.pixelgrad.zoo.models.Classifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.pixelgrad.zoo.load.ModelLoader;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,19 +42,21 @@ class ServeSynthesisTest {
 
     private static final int STEPS = 4;
 
-    private static Path maximize(Path dir, String objective, long seed) {
+    private static Path maximize(Path dir, String objective, long seed, String dtype) {
         ServeCommandTest.Run r = ServeCommandTest.run("maximize", "--objective", objective, "--steps", Integer.toString(STEPS),
-                "--seed", Long.toString(seed), "-o", dir.toString());
+                "--seed", Long.toString(seed), "--dtype", dtype, "-o", dir.toString());
         assertEquals(0, r.code(), r.err());
         return dir;
     }
 
-    @Test
-    void thePictureIsMaximizes(@TempDir Path tmp) throws Exception {
-        Classifier net = BuiltinModels.load(BuiltinModels.DEFAULT);
+    @ParameterizedTest
+    @ValueSource(strings = {"float32", "float64"})
+    void thePictureIsMaximizes(String dtype, @TempDir Path tmp) throws Exception {
+        Classifier net = ModelLoader.load(ModelLoader.AUTO, BuiltinModels.weights(BuiltinModels.DEFAULT),
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT);
         SynthesisVisualizer v = SynthesisVisualizer.forModel(net, BuiltinModels.card(BuiltinModels.DEFAULT)).steps(STEPS).seed(5);
         assertEquals(28, v.size(), "maximize's default side for the 28x28 built-in model");
-        Path dir = maximize(tmp.resolve("m"), "features.8:3", 5);
+        Path dir = maximize(tmp.resolve("m"), "features.8:3", 5, dtype);
         AtomicInteger steps = new AtomicInteger();
         INDArray picture = v.picture(net, "features.8", 3, (done, total) -> {
             assertEquals(STEPS, total);
@@ -59,6 +65,7 @@ class ServeSynthesisTest {
         assertEquals(STEPS, steps.get(), "progress after every step");
         INDArray written = Npy.read(dir.resolve("maximize.npy"));
         assertArrayEquals(new long[]{1, 28, 28}, written.shape());
+        assertEquals(net.dataType(), written.dataType());
         assertArrayEquals(Passes.values(written), Passes.values(picture), "maximize.npy holds exactly these values");
         BufferedImage png = ImageIO.read(dir.resolve("maximize.png").toFile());
         assertSamePixels(png, v.visualize(net, "features.8", 3, (d, t) -> { }));
@@ -71,7 +78,7 @@ class ServeSynthesisTest {
 
     @Test
     void theServedPictureIsMaximizesPng(@TempDir Path tmp) throws Exception {
-        Path dir = maximize(tmp.resolve("m"), "features.3:5", 11);
+        Path dir = maximize(tmp.resolve("m"), "features.3:5", 11, "float32");
         ServeCommandTest.Serving s = ServeCommandTest.serve("serve", "--port", "0", "--steps", Integer.toString(STEPS), "--seed", "11");
         try {
             String start = post(s.base(), "/api/jobs?kind=synthesis&layer=features.3&unit=5");
