@@ -24,10 +24,11 @@ class ReadmeCommandsTest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /**
-     * Commands whose README examples take minutes to hours as written (15 epochs over a whole data set); TrainCommandTest
-     * and ReadmeExampleTest run the same code on a slice.
+     * Commands whose README examples take minutes to hours as written (15 epochs over a whole data set; TrainCommandTest
+     * and ReadmeExampleTest run the same code on a slice) or run until stopped (serve, on port 8080; ServeCommandTest
+     * starts and stops it on a free port).
      */
-    static final java.util.Set<String> TOO_LONG = java.util.Set.of("train");
+    static final java.util.Set<String> TOO_LONG = java.util.Set.of("train", "serve");
 
     @TempDir
     static Path tmp;

@@ -301,13 +301,14 @@ final class Explorer {
 
     /** Feature visualization of a unit through the plugged-in visualizer (see {@link FeatureVisualizer}). */
     Result synthesis(String layerName, int channel, ProgressListener progress) {
-        if (visualizer == null) throw new ApiException(501, "feature visualization is not available yet (issue 8)");
+        if (visualizer == null) throw new ApiException(501, "feature visualization is not available on this server (no visualizer was given)");
         long t0 = System.nanoTime();
         LayerActivations.Layer l = layer(layerName);
         if (channel < 0 || channel >= l.shape()[0])
             throw new ApiException(400, "unit " + channel + " out of range: layer " + l.name() + " has " + l.shape()[0]);
         BufferedImage picture = visualizer.visualize(model, l.name(), channel, progress);
-        return Result.of(json(ordered("layer", l.name(), "channel", channel, "picture", Pictures.dataUrl(picture), "ms", ms(t0))));
+        return Result.of(json(ordered("layer", l.name(), "channel", channel, "settings", visualizer.describe(),
+                "picture", Pictures.dataUrl(picture), "ms", ms(t0))));
     }
 
     /** An image's id, title, size and (optionally) picture. */

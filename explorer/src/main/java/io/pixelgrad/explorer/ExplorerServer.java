@@ -435,7 +435,7 @@ public final class ExplorerServer implements AutoCloseable {
             }
             job = jobs.start(c.key, slow, cache, c::compute);
         } else if (kind.equals("synthesis")) {
-            if (!explorer.canVisualize()) throw new ApiException(501, "feature visualization is not available yet (issue 8)");
+            if (!explorer.canVisualize()) throw new ApiException(501, "feature visualization is not available on this server (no visualizer was given)");
             String layer = explorer.layer(q.get("layer")).name();
             int unit = intParam(q, "unit", null, 0, Integer.MAX_VALUE);
             String k = key("synthesis", "-", layer, unit);

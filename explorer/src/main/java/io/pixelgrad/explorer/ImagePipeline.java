@@ -20,11 +20,19 @@ public interface ImagePipeline {
      * the command line prepares --image: the same numbers, so the page and the CLI draw the same maps.
      */
     static ImagePipeline colour(Preprocessing preprocessing) {
+        return of(preprocessing);
+    }
+
+    /**
+     * Any {@link Preprocessing}, colour or grey, exactly as the command line applies it to --image (its
+     * {@code apply}); the picture shown is grey when the network sees grey.
+     */
+    static ImagePipeline of(Preprocessing preprocessing) {
         return (id, title, image) -> {
             RgbImage cropped = preprocessing.centerCrop(preprocessing.resizeShorterSide(image));
             INDArray x = preprocessing.toTensor(cropped);
             long[] shape = x.shape();
-            return new PreparedImage(id, title, Passes.valuesAndRelease(x), shape, picture(cropped, false));
+            return new PreparedImage(id, title, Passes.valuesAndRelease(x), shape, picture(cropped, preprocessing.grey()));
         };
     }
 

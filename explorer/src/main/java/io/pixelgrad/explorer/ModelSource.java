@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * What the explorer shows: one loaded classifier, how pictures become its input, the sample pictures offered without
  * an upload, and the names of its classes. The server asks only this interface, so the model behind it can change
- * (weights given on the command line today; the built-in trained model of issue 13 once it lands) without touching
- * the server or the page.
+ * (weights given on the command line: {@link WeightsModelSource}; the built-in trained model: {@link BuiltinModelSource})
+ * without touching the server or the page.
  */
 public interface ModelSource {
 

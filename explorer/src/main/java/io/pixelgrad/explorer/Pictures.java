@@ -1,8 +1,6 @@
 package io.pixelgrad.explorer;
 
 import io.pixelgrad.vis.Attribution;
-import io.pixelgrad.vis.Maps;
-import io.pixelgrad.vis.Passes;
 import io.pixelgrad.vis.render.Colormap;
 import io.pixelgrad.vis.render.Render;
 
@@ -19,7 +17,7 @@ import java.util.zip.Deflater;
 
 /**
  * The pictures the page shows, drawn on the server with vis's renderers so that they are the very pixels the command
- * line writes; plus the two drawings vis has no renderer for yet (signed maps, gradients of inputs that are not RGB).
+ * line writes; plus the drawing vis has no renderer for yet (signed maps).
  */
 final class Pictures {
 
@@ -95,16 +93,12 @@ final class Pictures {
     }
 
     /**
-     * The colour picture of an input gradient: vis's {@link Attribution#gradientImage()} for three channels; for any
-     * other channel count the first channel, mid-grey at zero and white/black at +-its 99th percentile of |g|.
+     * The picture of an input gradient, as the command line draws it ({@link Attribution#gradientImage()}): colour
+     * for three channels, grey for a one-channel network (mid-grey at zero, white/black at +-the 99th percentile of |g|).
      */
     static BufferedImage gradient(Attribution a) {
         if (a.kind() != Attribution.Kind.INPUT_GRADIENT) return null;
-        int[] s = a.shape();
-        if (s[0] == 3) return a.gradientImage();
-        int h = s[1], w = s[2];
-        float[] g = Passes.floats(java.util.Arrays.copyOf(a.raw(), h * w));
-        return signed(g, h, w, Maps.percentile(g, 0.99), false);
+        return a.gradientImage();
     }
 
     /**

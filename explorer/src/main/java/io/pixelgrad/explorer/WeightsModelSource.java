@@ -4,7 +4,7 @@ import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.images.Preprocessing;
 import io.pixelgrad.zoo.labels.ImageNetLabels;
 import io.pixelgrad.zoo.models.Classifier;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.pixelgrad.zoo.models.ModelCard;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A model loaded from a weights file (AlexNet/VGG in torchvision or Caffe layout), with the ImageNet pipeline the
- * command line uses for it (caffe_alexnet: Caffe normalization at 227; everything else torchvision at 224) and the
- * bundled photographs as samples.
+ * A model loaded from a weights file: by default AlexNet/VGG in torchvision or Caffe layout, with the ImageNet pipeline
+ * the command line uses for it (caffe_alexnet: Caffe normalization at 227; everything else torchvision at 224) and the
+ * bundled photographs as samples; or with the pipeline, class names and samples its own description gives.
  */
-public final class WeightsModelSource implements ModelSource {
+public final class WeightsModelSource extends LoadedModelSource {
 
     /** The photographs bundled in the jar (both CC0, from scikit-image's sample data). */
     public static final List<Sample> PHOTOS = List.of(
@@ -25,59 +25,49 @@ public final class WeightsModelSource implements ModelSource {
             new Sample("coffee", "A cup of coffee", "io/pixelgrad/explorer/samples/coffee.jpg",
                     "scikit-image data.coffee(), CC0, Rachel Michetti"));
 
-    private final Classifier model;
-    private final String id, label;
-    private final ImagePipeline pipeline;
+    private final ModelCard card;
 
     /** The model as loaded from this weights file (the file is only named and measured here, not read again). */
     public WeightsModelSource(Classifier model, Path weights) {
-        this.model = model;
-        String type = model.dataType() == DataType.DOUBLE ? "float64" : "float32";
-        long size;
+        this(model, weights, ImagePipeline.colour(imagenet(model)), null, PHOTOS);
+    }
+
+    /**
+     * The model with the preprocessing, description (class names; null for none) and samples the command line chose
+     * for its weights file: a model trained by pixelgrad carries its own, an ImageNet model gets the photographs.
+     */
+    public WeightsModelSource(Classifier model, Path weights, ImagePipeline pipeline, ModelCard card, List<Sample> samples) {
+        super(model, model.architecture() + "|" + weights.getFileName() + "|" + size(weights) + "|" + typeName(model),
+                model.architecture() + " (" + model.numClasses() + " classes), weights " + weights.getFileName() + ", " + typeName(model),
+                pipeline, samples);
+        this.card = card;
+    }
+
+    private static long size(Path weights) {
         try {
-            size = Files.size(weights);
+            return Files.size(weights);
         } catch (IOException e) {
-            size = -1;
+            return -1;
         }
-        this.id = model.architecture() + "|" + weights.getFileName() + "|" + size + "|" + type;
-        this.label = model.architecture() + " (" + model.numClasses() + " classes), weights " + weights.getFileName() + ", " + type;
+    }
+
+    private static Preprocessing imagenet(Classifier model) {
         boolean caffe = model.architecture().startsWith("caffe_");
         int side = caffe ? 227 : 224;
-        this.pipeline = ImagePipeline.colour(new Preprocessing(256, side, caffe ? Normalization.CAFFE : Normalization.TORCHVISION));
-    }
-
-    @Override
-    public Classifier model() {
-        return model;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String label() {
-        return label;
-    }
-
-    @Override
-    public ImagePipeline pipeline() {
-        return pipeline;
-    }
-
-    @Override
-    public List<Sample> samples() {
-        return PHOTOS;
+        return new Preprocessing(256, side, caffe ? Normalization.CAFFE : Normalization.TORCHVISION);
     }
 
     @Override
     public String className(int index) {
-        return classNames(model, index);
+        return classNames(model(), card, index);
     }
 
-    /** ImageNet's name for 1000-class models, else "class N" (what the command line prints too). */
-    static String classNames(Classifier model, int index) {
+    /**
+     * The description's name when it names every class, else ImageNet's for 1000-class models, else "class N" (what
+     * the command line prints too).
+     */
+    static String classNames(Classifier model, ModelCard card, int index) {
+        if (card != null && card.classes().size() == model.numClasses()) return card.className(index);
         return model.numClasses() == ImageNetLabels.get().size() ? ImageNetLabels.get().name(index) : "class " + index;
     }
 }

@@ -208,7 +208,7 @@ class SafetyTest {
         refused(http.get("/api/unit?image=sample-chelsea&layer=features.0&unit=4"), 400, "unit 4 out of range");
         refused(http.get("/api/attribution?image=sample-chelsea&method=saliency&colormap=rainbow"), 400, "unknown colormap");
         refused(http.send(HttpRequest.newBuilder(server.uri().resolve("/api/model")).DELETE().build()), 405, "not allowed");
-        refused(http.post("/api/jobs?kind=synthesis&layer=features.0&unit=0", new byte[0], "text/plain"), 501, "not available yet");
+        refused(http.post("/api/jobs?kind=synthesis&layer=features.0&unit=0", new byte[0], "text/plain"), 501, "not available on this server");
     }
 
     @Test

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code pixelgrad serve} in a real browser (headless chromium): the page opens on the overview, a click selects a
  * unit, methods run (a long one with progress), an upload replaces the image, and the gradient trace draws. What the
  * browser paints is compared pixel for pixel with what the command line writes for the same weights and image
- * (saliency, deconv --layer --channel, gradcam, guided --class, smoothgrad).
+ * (saliency, deconv --layer --channel, gradcam, guided --class, smoothgrad, maximize --objective LAYER:CHANNEL).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServeBrowserTest {
@@ -41,6 +41,8 @@ class ServeBrowserTest {
     static final Path WEIGHTS = ZOO.resolve("models/alexnet16.safetensors");
     static final Path PHOTO = ZOO.resolve("images/chelsea.png");   // the same bytes as the bundled sample
     static final Path SMALL = ZOO.resolve("images/small.jpg");
+    /** Feature-visualization steps of the served explorer (few: the test compares pictures, not their quality). */
+    static final int SYNTHESIS_STEPS = 3;
 
     @TempDir
     Path tmp;
@@ -53,7 +55,7 @@ class ServeBrowserTest {
     @BeforeAll
     void start() throws Exception {
         serve = new Thread(() -> Pixelgrad.run(new PrintWriter(serveOut, true), new PrintWriter(new StringWriter(), true),
-                "serve", "-w", WEIGHTS.toString(), "--port", "0"));
+                "serve", "-w", WEIGHTS.toString(), "--port", "0", "--steps", Integer.toString(SYNTHESIS_STEPS)));
         serve.start();
         Pattern url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/)");
         for (int i = 0; i < 600 && base == null; i++) {
@@ -135,8 +137,23 @@ class ServeBrowserTest {
         samePixels(pictures.get(2), deconv, 0, "where the projection lands");
         Path guided = cli("guided", PHOTO, "--layer", "features.4", "--channel", "1").resolve("guided.png");
         samePixels(pictures.get(3), guided, 2, "guided projection of the unit");
-        assertTrue(browser.driver.findElement(By.id("synthesis-run")).getAttribute("disabled") != null,
-                "feature visualization waits for issue 8");
+
+        // the unit's feature visualization is the picture pixelgrad maximize draws with the same steps and seed
+        WebElement run = browser.driver.findElement(By.id("synthesis-run"));
+        assertEquals(null, run.getAttribute("disabled"));
+        run.click();
+        browser.await(d -> !d.findElements(By.cssSelector("#synthesis-result img")).isEmpty()
+                && ((Number) browser.js("return document.querySelector('#synthesis-result img').naturalWidth")).intValue() > 0);
+        Path out = tmp.resolve("maximize-" + System.nanoTime());
+        StringWriter err = new StringWriter();
+        assertEquals(0, Pixelgrad.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "maximize", "-w", WEIGHTS.toString(),
+                "--objective", "features.4:1", "--steps", Integer.toString(SYNTHESIS_STEPS), "-o", out.toString()), err.toString());
+        BufferedImage maximized = ImageIO.read(out.resolve("maximize.png").toFile());
+        BufferedImage shot = browser.shot(browser.driver.findElement(By.cssSelector("#synthesis-result img")));
+        assertEquals(maximized.getWidth() + 2, shot.getWidth(), "shown at its own size (128 px)");
+        // measured: identical to the last bit; tolerance 0
+        assertEquals(0, Browser.maxDifference(shot, 1, 1, maximized, 0, 0, maximized.getWidth(), maximized.getHeight()),
+                "the page's feature visualization differs from maximize.png");
     }
 
     @Test

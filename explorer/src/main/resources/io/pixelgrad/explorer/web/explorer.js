@@ -8,6 +8,7 @@
 //   GET  /api/attribution?image=ID&method=M&class=K   a quick attribution method (PNG pictures as data: URLs)
 //   POST /api/jobs?...                                a long method as a job; GET /api/jobs/ID/events streams its
 //                                                     progress (server-sent events); POST /api/jobs/ID/cancel stops it
+//   POST /api/jobs?kind=synthesis&layer=L&unit=K      a unit's feature visualization as a job (as pixelgrad maximize)
 //   GET  /api/trace?image=ID&class=K                  the gradient trace
 //   POST /api/images?name=N  (body: the file)         an upload
 'use strict';
@@ -351,13 +352,13 @@ function drawUnit(u) {
       : 'its filter, ' + f.shown + ' of ' + f.shape[0] + ' input channels (grey 0, white +, black −)';
     row.append(figure(f.picture, what + ', bias ' + f.bias.toPrecision(3)));
   }
-  // Extension point for feature visualization (issue 8): enabled when the server has a visualizer.
+  // Feature visualization (io.pixelgrad.vis.synthesis, as pixelgrad maximize): enabled when the server has a visualizer.
   const synth = el('div', { class: 'synthesis' });
   const button = el('button', { type: 'button', id: 'synthesis-run' }, 'Feature visualization');
   if (!u.synthesis) {
     button.disabled = true;
-    button.title = 'arrives with the synthesis module (io.pixelgrad.vis.synthesis, issue 8)';
-    synth.append(button, el('span', { class: 'muted' }, ' a picture that excites this unit: not available yet'));
+    button.title = 'this server was started without a feature visualizer';
+    synth.append(button, el('span', { class: 'muted' }, ' a picture that excites this unit: not available on this server'));
   } else {
     const status = el('span', { class: 'status' });
     const cancel = el('button', { type: 'button', id: 'synthesis-cancel', hidden: '' }, 'Cancel');
@@ -365,7 +366,8 @@ function drawUnit(u) {
     const out = el('div', { class: 'result', id: 'synthesis-result' });
     button.addEventListener('click', () => runJob({ kind: 'synthesis', layer: u.layer, unit: u.channel }, {
       status, progress, cancel,
-      onDone: (r) => out.replaceChildren(figure(r.picture, 'an input that excites ' + u.layer + ' unit ' + u.channel, side)),
+      onDone: (r) => out.replaceChildren(figure(r.picture, 'an input that excites ' + u.layer + ' unit ' + u.channel
+        + (r.settings ? ' (' + r.settings + ')' : ''), side)),
     }));
     synth.append(button, ' ', cancel, ' ', progress, status, out);
   }
