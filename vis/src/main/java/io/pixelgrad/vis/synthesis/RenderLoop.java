@@ -194,6 +194,7 @@ public final class RenderLoop {
         INDArray objectiveGradient = p.ulike();
         boolean tiled = tile > 0 || roll > 0;
         Evaluator evaluator = tiled ? new Tiles(tile, roll, draws) : (pp, g) -> evaluateWhole(pp, g, draws);
+        boolean returned = false;
         try (Optimizer opt = optimizer.create(List.of(p))) {
             int shot = 0;
             for (int step = 1; step <= steps; step++) {
@@ -221,9 +222,16 @@ public final class RenderLoop {
                     shot++;
                 }
             }
-            return new Result(p, picture(p), trajectory, shots, shotSteps);
+            Result result = new Result(p, picture(p), trajectory, shots, shotSteps);
+            returned = true;
+            return result;
         } finally {
             Arrays.release(lastFinite, objectiveGradient);
+            // a run cancelled by its listener or stopped by divergence hands nothing out: free what it would have
+            if (!returned) {
+                Arrays.release(p);
+                shots.forEach(Arrays::release);
+            }
         }
     }
 
