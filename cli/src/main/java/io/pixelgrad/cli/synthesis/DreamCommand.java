@@ -99,7 +99,7 @@ public final class DreamCommand extends SynthesisCommand {
             throw usage("no layer '" + target + "' in this model; layers: " + String.join(", ", names));
         }
         InputSpace space = space(net);
-        Path file = imageFile();
+        Path file = imageOrSample(image, sample);
         INDArray photo = photo(file, space, net.dataType());
         int octaves = octavesOption != null ? octavesOption : 4;
         if (octavesOption == null)
@@ -152,20 +152,6 @@ public final class DreamCommand extends SynthesisCommand {
         });
         if (convs.isEmpty()) throw new UserException("the model has no convolution to dream with: give --layer");
         return convs.get(Math.min(convs.size() - 1, (2 * convs.size()) / 3));
-    }
-
-    /** --image, or a bundled sample of the built-in model (or of the data set the weights were trained on). */
-    private Path imageFile() throws Exception {
-        if (image != null && sample != null) throw usage("give --image or --sample, not both");
-        if (image != null) return image;
-        String set = weights.sampleSet();
-        if (set == null) throw usage("--image is required: these weights come with no sample images");
-        try {
-            return io.pixelgrad.zoo.models.BuiltinModels.samplePath(set,
-                    sample != null ? sample : io.pixelgrad.zoo.models.BuiltinModels.samples(set).get(0));
-        } catch (IllegalArgumentException e) {
-            throw usage("--sample: " + e.getMessage());
-        }
     }
 
     /** The photo at its own size as model input [1,C,H,W] in the model's type. */
