@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Prints where one training step of a small network (28x28 grey input, random batches) spends its time: each
@@ -38,7 +37,7 @@ public final class TrainProfiler {
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Init.randomize(model, 1);
         model.setTrainable(true);
-        model.train(new Random(1));
+        model.train(io.pixelgrad.zoo.data.Seeds.random(1, "dropout", 0));
         List<INDArray> values = new ArrayList<>();
         for (Parameter p : model.parameters().values()) values.add(p.value());
         Adam adam = new Adam(values, 1e-3);

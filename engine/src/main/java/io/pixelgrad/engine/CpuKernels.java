@@ -47,6 +47,10 @@ class CpuKernels extends PortableKernels {
     @Override
     protected ConvGradients conv2dBackwardOneGroup(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut,
                                                    ConvSpec spec, boolean wantInput, boolean wantWeights) {
+        if (wantWeights && !wantInput && x.dataType() == DataType.FLOAT && Layout.isRowMajor(x)
+                && x.size(1) * weight.size(2) * weight.size(3) <= PATCH_COLUMNS && Layout.dense(gradOut) != null
+                && (PATCH_COLUMNS + 1L) * gradOut.length() / gradOut.size(1) < Integer.MAX_VALUE)
+            return weightGradientsByPatches(x, weight, hasBias, gradOut, spec);
         if (wantWeights || dilated(spec) || x.dataType() != DataType.FLOAT)
             return super.conv2dBackwardOneGroup(x, weight, hasBias, gradOut, spec, wantInput, wantWeights);
         // Flipping the kernels costs time in proportion to their size, the convolution in proportion to the image
@@ -55,6 +59,60 @@ class CpuKernels extends PortableKernels {
         boolean large = gradOut.size(2) * gradOut.size(3) >= 3000;
         INDArray viaConvolution = large ? flippedConv(gradOut, weight, x, spec) : null;
         return new ConvGradients(viaConvolution != null ? viaConvolution : transposedConv(gradOut, weight, x, spec), null, null);
+    }
+
+    /** Most entries per window for {@link #weightGradientsByPatches}: the first layer of an image network (3x3 grey: 9). */
+    private static final int PATCH_COLUMNS = 64;
+
+    /**
+     * Weight and bias gradients of a convolution whose input needs none (the first layer in training), for few input
+     * channels: the input under each kernel tap as one row of a [C*kH*kW + 1, positions] matrix (the last row ones,
+     * for the bias), then one product with gradOut as [positions, O]. ND4J's conv2d_bp computes the unwanted input
+     * gradient as well, and with one input channel took about twice as long as this.
+     */
+    private static ConvGradients weightGradientsByPatches(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut, ConvSpec s) {
+        int n = (int) x.size(0), c = (int) x.size(1), h = (int) x.size(2), w = (int) x.size(3);
+        int o = (int) weight.size(0), kH = (int) weight.size(2), kW = (int) weight.size(3);
+        int oh = (int) gradOut.size(2), ow = (int) gradOut.size(3), columns = c * kH * kW, positions = oh * ow;
+        long all = (long) n * positions;
+        // the windows transposed, [C*kH*kW, N*positions]: for one kernel tap, an output row's inputs are one run of an
+        // input row, copied as such
+        INDArray taps = Nd4j.createUninitialized(DataType.FLOAT, columns + (hasBias ? 1 : 0), all);
+        FloatBuffer in = x.data().asNioFloat(), dst = taps.data().asNioFloat();
+        Parallel.forEach(n, b -> {
+            float[] image = new float[c * h * w], run = new float[positions];
+            in.get(b * c * h * w, image, 0, image.length);
+            for (int ch = 0, k = 0; ch < c; ch++)
+                for (int ky = 0; ky < kH; ky++)
+                    for (int kx = 0; kx < kW; kx++, k++) {
+                        int shift = kx * s.dilationW() - s.padW();
+                        // the output columns whose input column shift + j*stride lies inside the image
+                        int jFrom = Math.max(0, Math.floorDiv(-shift + s.strideW() - 1, s.strideW()));
+                        int jTo = Math.min(ow, Math.floorDiv(w - 1 - shift, s.strideW()) + 1);
+                        java.util.Arrays.fill(run, 0f);
+                        for (int i = 0; i < oh; i++) {
+                            int row = i * s.strideH() - s.padH() + ky * s.dilationH();
+                            if (row < 0 || row >= h) continue;
+                            int base = (ch * h + row) * w + shift;
+                            for (int j = jFrom; j < jTo; j++) run[i * ow + j] = image[base + j * s.strideW()];
+                        }
+                        dst.put((int) (k * all) + b * positions, run, 0, positions);
+                    }
+            if (hasBias) {
+                java.util.Arrays.fill(run, 1f);   // a row of ones: the product's last row is then the bias gradient
+                dst.put((int) (columns * all) + b * positions, run, 0, positions);
+            }
+        });
+        // gradOut as [positions, O]: a view of a channels-last buffer, else a transposed copy
+        boolean copied = !Layout.isChannelsLast(gradOut);
+        INDArray g = copied ? gradOut.permute(0, 2, 3, 1).dup('c').reshape('c', all, o)
+                : Layout.dense(gradOut).reshape('c', all, o);
+        INDArray product = Nd4j.gemm(taps, g, false, false);                                     // [C*kH*kW (+1), O]
+        INDArray gW = Arrays.reshapeCopy(product.get(NDArrayIndex.interval(0, columns), NDArrayIndex.all()).transpose(), weight.shape());
+        INDArray gB = hasBias ? product.getRow(columns).dup() : null;
+        Arrays.release(taps, product);
+        if (copied) Arrays.release(g);
+        return new ConvGradients(null, gW, gB);
     }
 
     /**
@@ -144,6 +202,8 @@ class CpuKernels extends PortableKernels {
     public INDArray reluBackward(INDArray x, INDArray g, boolean clampGradient, boolean maskByInput) {
         INDArray dx = x.dataType() == DataType.FLOAT && g.dataType() == DataType.FLOAT ? Layout.dense(x) : null;
         if (dx == null) return super.reluBackward(x, g, clampGradient, maskByInput);
+        if (maskByInput && !clampGradient && Layout.isChannelsLast(x) && Layout.isRowMajor(g) && java.util.Arrays.equals(x.shape(), g.shape()))
+            return reluBackwardChannelsLastOfRowMajor(x, g);
         INDArray gl = Layout.toLayoutOf(x, g);
         INDArray out = Layout.like(x);
         INDArray dg = Layout.dense(gl), dout = Layout.dense(out);
@@ -172,6 +232,33 @@ class CpuKernels extends PortableKernels {
             dout.assign(dg);
         }
         if (gl != g) Arrays.release(gl);
+        return out;
+    }
+
+    /** Positions per task of {@link #reluBackwardChannelsLastOfRowMajor}: a tile of both buffers stays in cache. */
+    private static final int RELU_TILE = 64;
+
+    /**
+     * The true ReLU gradient step(x) * g where x is channels-last and g row-major NCHW (a convolution's input gradient
+     * comes that way from ND4J): g is transposed tile by tile on the way, instead of first being copied whole into x's
+     * layout, which took longer than the gradient itself. The result is channels-last, like x.
+     */
+    private static INDArray reluBackwardChannelsLastOfRowMajor(INDArray x, INDArray g) {
+        int n = (int) x.size(0), c = (int) x.size(1), positions = (int) (x.size(2) * x.size(3));
+        INDArray out = Layout.like(x);
+        FloatBuffer xb = x.data().asNioFloat(), gb = g.data().asNioFloat(), ob = out.data().asNioFloat();
+        int tiles = (positions + RELU_TILE - 1) / RELU_TILE;
+        Parallel.forRanges((long) n * tiles, (from, to) -> {
+            float[] xs = new float[RELU_TILE * c], gs = new float[RELU_TILE * c];
+            for (long task = from; task < to; task++) {
+                int b = (int) (task / tiles), p0 = (int) (task % tiles) * RELU_TILE, count = Math.min(RELU_TILE, positions - p0);
+                xb.get((b * positions + p0) * c, xs, 0, count * c);
+                for (int ch = 0; ch < c; ch++) gb.get((b * c + ch) * positions + p0, gs, ch * RELU_TILE, count);
+                for (int k = 0; k < count; k++)
+                    for (int ch = 0; ch < c; ch++) xs[k * c + ch] = positive(xs[k * c + ch]) * gs[ch * RELU_TILE + k];
+                ob.put((b * positions + p0) * c, xs, 0, count * c);
+            }
+        });
         return out;
     }
 
@@ -337,10 +424,35 @@ class CpuKernels extends PortableKernels {
         return out;
     }
 
+    /** Bits that {@link #poolKey} keeps for a candidate's place in its window: windows of up to 65536 positions. */
+    private static final int TIE_BITS = 16;
+
+    /** Below every {@link #poolKey}, yet far enough from Long.MIN_VALUE that {@link #maxKey}'s difference cannot overflow. */
+    private static final long NO_CANDIDATE = Long.MIN_VALUE >> 8;
+
+    /**
+     * A candidate of a max-pool window as one long whose order is the pooling's choice: the value's float order in the
+     * high bits (the raw bits mapped so that integer order is float order, with -0.0 and 0.0 equal, as a float compare
+     * sees them), and in the low bits tie = (positions - 1 - place in the window), so that among equal values the
+     * first in row-major order wins, PyTorch's rule. NaN is not ordered this way; rows with a NaN take the exact loop.
+     */
+    static long poolKey(int bits, int tie) {
+        int sortable = (bits ^ ((bits >> 31) & 0x7fffffff)) + (bits >>> 31);
+        return ((long) sortable << TIE_BITS) | tie;
+    }
+
+    /** max(a, b) of two keys without a branch: a window's winner is a coin toss per element, so a branch mispredicts. */
+    static long maxKey(long a, long b) {
+        long d = a - b;
+        return a - (d & (d >> 63));
+    }
+
     /**
      * One output row of a channels-last max-pool: for every channel at once, the first maximum of each window in
      * row-major order (PyTorch's rule: replace when strictly greater or NaN). The window's input rows are read once,
      * in bulk, and the output row and its switches written once: per-position buffer calls cost more than the compares.
+     * The choice is made on {@link #poolKey}s without branches, more than twice as fast as compare-and-replace on
+     * real activations; a row that holds a NaN is redone by {@link #poolRowExact}.
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
                                             int c, int h, int w, int oh, int ow) {
@@ -353,8 +465,81 @@ class CpuKernels extends PortableKernels {
             rows[ky] = new float[w * c];
             in.get((n * h + row) * w * c, rows[ky], 0, w * c);
         }
+        boolean nan = false;
+        for (float[] r : rows) if (r != null) nan |= hasNaN(r);
+        int positions = s.kH() * s.kW();
+        int[] rowAt = new int[positions], colAt = new int[positions];   // a place's ky and kx, with no division per output
+        for (int place = 0; place < positions; place++) {
+            rowAt[place] = place / s.kW();
+            colAt[place] = place % s.kW() * s.dW();
+        }
         float[] best = new float[ow * c];
         long[] index = new long[ow * c];
+        if (s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null) {
+            pool2x2(rows[0], rows[1], best, index, (long) rowOf[0] * w, rowOf[1] - rowOf[0], s.sW(), c, w, ow);
+        } else {
+            long[] keys = new long[c];
+            for (int j = 0; j < ow; j++) {
+                java.util.Arrays.fill(keys, NO_CANDIDATE);
+                for (int ky = 0; ky < s.kH(); ky++) {
+                    float[] r = rows[ky];
+                    if (r == null) continue;
+                    for (int kx = 0; kx < s.kW(); kx++) {
+                        int col = j * s.sW() - s.pW() + kx * s.dW();
+                        if (col < 0 || col >= w) continue;
+                        int at = col * c, tie = positions - 1 - (ky * s.kW() + kx);
+                        for (int ch = 0; ch < c; ch++)
+                            keys[ch] = maxKey(keys[ch], poolKey(Float.floatToRawIntBits(r[at + ch]), tie));
+                    }
+                }
+                int o = j * c;
+                for (int ch = 0; ch < c; ch++) {
+                    if (keys[ch] == NO_CANDIDATE) {
+                        best[o + ch] = Float.NEGATIVE_INFINITY;
+                        continue;
+                    }
+                    int place = positions - 1 - (int) (keys[ch] & ((1 << TIE_BITS) - 1));
+                    int ky = rowAt[place], col = j * s.sW() - s.pW() + colAt[place];
+                    best[o + ch] = rows[ky][col * c + ch];
+                    index[o + ch] = (long) rowOf[ky] * w + col;
+                }
+            }
+        }
+        if (nan) poolRowExact(rows, rowOf, best, index, s, c, w, ow);
+        int outBase = (n * oh + i) * ow * c;
+        dst.put(outBase, best, 0, ow * c);
+        sw.put(outBase, index, 0, ow * c);
+    }
+
+    /**
+     * {@link #poolRowChannelsLast} for the most common window, 2x2 without padding (VGG's pools): the four candidates
+     * of a channel are compared in registers. top and bottom are the window's two input rows, first the switch of the
+     * row's top-left input, rowStep the number of input rows from top to bottom (the dilation). Without padding, floor
+     * mode keeps every window inside the input.
+     */
+    private static void pool2x2(float[] top, float[] bottom, float[] best, long[] index, long first, int rowStep,
+                                int stride, int c, int w, int ow) {
+        for (int j = 0; j < ow; j++) {
+            int left = j * stride, o = j * c, a = left * c, b = a + c;
+            for (int ch = 0; ch < c; ch++) {
+                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(top[a + ch]), 3), poolKey(Float.floatToRawIntBits(top[b + ch]), 2)),
+                        maxKey(poolKey(Float.floatToRawIntBits(bottom[a + ch]), 1), poolKey(Float.floatToRawIntBits(bottom[b + ch]), 0)));
+                int k = 3 - (int) (m & 3), dy = k >> 1, dx = k & 1;   // k: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
+                best[o + ch] = (dy == 0 ? top : bottom)[a + dx * c + ch];
+                index[o + ch] = first + left + dx + (long) dy * rowStep * w;
+            }
+        }
+    }
+
+    /** Whether v holds a NaN (counted without a branch per element). */
+    private static boolean hasNaN(float[] v) {
+        int count = 0;
+        for (float x : v) count += (0x7f800000 - (Float.floatToRawIntBits(x) & 0x7fffffff)) >>> 31;   // NaN: above +inf
+        return count != 0;
+    }
+
+    /** {@link #poolRowChannelsLast}'s choice by compare-and-replace, exact for NaN too (the last NaN wins). */
+    private static void poolRowExact(float[][] rows, int[] rowOf, float[] best, long[] index, Window s, int c, int w, int ow) {
         for (int j = 0; j < ow; j++) {
             int o = j * c;
             boolean first = true;
@@ -381,11 +566,11 @@ class CpuKernels extends PortableKernels {
                     }
                 }
             }
-            if (first) java.util.Arrays.fill(best, o, o + c, Float.NEGATIVE_INFINITY);
+            if (first) {
+                java.util.Arrays.fill(best, o, o + c, Float.NEGATIVE_INFINITY);
+                java.util.Arrays.fill(index, o, o + c, 0);
+            }
         }
-        int outBase = (n * oh + i) * ow * c;
-        dst.put(outBase, best, 0, ow * c);
-        sw.put(outBase, index, 0, ow * c);
     }
 
     /** One plane of a row-major NCHW max-pool, with the same tie and NaN rule. */
@@ -420,18 +605,21 @@ class CpuKernels extends PortableKernels {
         boolean nhwc = Layout.isChannelsLast(switches);
         if (gradOut.dataType() != DataType.FLOAT || !(nhwc || Layout.isRowMajor(switches)))
             return super.maxUnpoolAdd(gradOut, switches, inputShape, spec);
-        INDArray g = Layout.toLayoutOf(switches, gradOut);
         int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
+        int spanH = (spec.kernelH() - 1) * spec.dilationH() + 1, spanW = (spec.kernelW() - 1) * spec.dilationW() + 1;
+        boolean disjoint = spec.strideH() >= spanH && spec.strideW() >= spanW;
+        // a row-major gradient (a convolution's input gradient) is read as it is by the row kernel below, not copied
+        boolean gradRowMajor = nhwc && disjoint && Layout.isRowMajor(gradOut);
+        INDArray g = gradRowMajor ? gradOut : Layout.toLayoutOf(switches, gradOut);
         int oh = (int) g.size(2), ow = (int) g.size(3);
         INDArray grad = nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
         FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
-        int spanH = (spec.kernelH() - 1) * spec.dilationH() + 1, spanW = (spec.kernelW() - 1) * spec.dilationW() + 1;
-        if (nhwc && spec.strideH() >= spanH && spec.strideW() >= spanW) {
+        if (nhwc && disjoint) {
             // Windows that do not overlap (2x2 stride 2): each output row owns its input rows, so threads take whole
             // rows and move them in bulk, which costs far less than a buffer call per element.
-            Parallel.forEach(n * oh, task -> unpoolRowChannelsLast(src, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
-                    spec.strideH() * (task % oh) - spec.padH(), spanH));
+            Parallel.forEach(n * oh, task -> unpoolRowChannelsLast(src, gradRowMajor, dst, sw, task / oh, task % oh, c, h, w,
+                    oh, ow, spec.strideH() * (task % oh) - spec.padH(), spanH));
         } else if (nhwc) {
             // Overlapping windows may send two rows' gradients to one input, so threads split by channel instead.
             Parallel.forRanges(c, (c0, c1) -> {
@@ -460,22 +648,30 @@ class CpuKernels extends PortableKernels {
 
     /**
      * Unpooling of one output row of a channels-last max-pool whose windows do not overlap: its gradients go to their
-     * switches in the input rows top .. top + span - 1, which no other output row touches; those rows are written whole.
+     * switches in the input rows top .. top + span - 1, which no other output row touches; those rows are gathered in
+     * one array (a switch's offset from the first row's start is its place there, no division) and written whole.
+     * The gradient src is channels-last like the switches, or row-major NCHW when srcRowMajor.
      */
-    private static void unpoolRowChannelsLast(FloatBuffer src, FloatBuffer dst, LongBuffer sw, int b, int i, int c, int h,
-                                              int w, int oh, int ow, int top, int span) {
+    private static void unpoolRowChannelsLast(FloatBuffer src, boolean srcRowMajor, FloatBuffer dst, LongBuffer sw, int b,
+                                              int i, int c, int h, int w, int oh, int ow, int top, int span) {
         int outBase = (b * oh + i) * ow * c;
         float[] g = new float[ow * c];
         long[] switches = new long[ow * c];
-        src.get(outBase, g, 0, g.length);
-        sw.get(outBase, switches, 0, switches.length);
-        float[][] rows = new float[span][];
-        for (int k = 0; k < g.length; k++) {
-            int plane = (int) switches[k], r = plane / w - top;
-            if (rows[r] == null) rows[r] = new float[w * c];
-            rows[r][(plane % w) * c + k % c] += g[k];
+        if (srcRowMajor) {
+            float[] row = new float[ow];
+            for (int ch = 0; ch < c; ch++) {
+                src.get(((b * c + ch) * oh + i) * ow, row, 0, ow);
+                for (int j = 0; j < ow; j++) g[j * c + ch] = row[j];
+            }
+        } else {
+            src.get(outBase, g, 0, g.length);
         }
-        for (int r = 0; r < span; r++)
-            if (rows[r] != null) dst.put((b * h + top + r) * w * c, rows[r], 0, w * c);
+        sw.get(outBase, switches, 0, switches.length);
+        float[] rows = new float[span * w * c];
+        long first = (long) top * w;
+        for (int j = 0, k = 0; j < ow; j++)
+            for (int ch = 0; ch < c; ch++, k++) rows[(int) (switches[k] - first) * c + ch] += g[k];
+        int from = Math.max(0, -top), to = Math.min(span, h - top);
+        if (to > from) dst.put((b * h + top + from) * w * c, rows, from * w * c, (to - from) * w * c);
     }
 }

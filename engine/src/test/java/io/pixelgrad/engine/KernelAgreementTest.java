@@ -62,6 +62,11 @@ class KernelAgreementTest {
             ConvGradients cw = cpu.conv2dBackward(x, w, true, g, spec, false, true);
             assertClose(pg.weight(), cw.weight(), 1e-5);
             assertClose(pg.bias(), cw.bias(), 1e-5);
+            // the gradient channels-last, as a ReLU's backward hands it to a first layer that needs no input gradient
+            INDArray gl = Layout.channelsLast(DataType.FLOAT, g.size(0), g.size(1), g.size(2), g.size(3)).assign(g);
+            ConvGradients cl = cpu.conv2dBackward(x, w, true, gl, spec, false, true);
+            assertClose(pg.weight(), cl.weight(), 1e-5);
+            assertClose(pg.bias(), cl.bias(), 1e-5);
         }
     }
 
@@ -100,13 +105,16 @@ class KernelAgreementTest {
             assertClose(p.output(), portable.maxPool2dValues(x, spec), 0);
             assertEquals(p.switches(), l.switches().dup('c'));
             assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, l.switches(), x.shape(), spec), 1e-6);
+            // the gradient in either layout: row-major as a convolution's input gradient, channels-last as a ReLU's
+            INDArray gl = Layout.channelsLast(DataType.FLOAT, g.size(0), g.size(1), g.size(2), g.size(3)).assign(g);
+            assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(gl, l.switches(), x.shape(), spec), 1e-6);
         }
     }
 
     @Test
     void reluRulesAgreeInBothLayouts() {
         INDArray x = randn(2, 5, 6, 7), g = randn(2, 5, 6, 7);
-        INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(x);
+        INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(x), gl = Layout.channelsLast(DataType.FLOAT, 2, 5, 6, 7).assign(g);
         assertClose(portable.relu(x), cpu.relu(xl), 0);
         assertTrue(Layout.isChannelsLast(cpu.relu(xl)));
         for (boolean clamp : new boolean[]{false, true})
@@ -114,6 +122,8 @@ class KernelAgreementTest {
                 INDArray expected = portable.reluBackward(x, g, clamp, mask);
                 assertClose(expected, cpu.reluBackward(x, g, clamp, mask), 0);
                 assertClose(expected, cpu.reluBackward(xl, g, clamp, mask), 0);
+                assertClose(expected, cpu.reluBackward(xl, gl, clamp, mask), 0);
+                assertClose(expected, cpu.reluBackward(x, gl, clamp, mask), 0);
             }
     }
 

@@ -22,12 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class MaxPoolTiesTest {
 
+    /** VGG's 2x2, AlexNet's 3x3 stride 2, a padded window, overlapping 2x2 and a 2x2 dilated in height. */
+    static final PoolSpec[] SPECS = {PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 1, 1), PoolSpec.of(2, 1),
+            new PoolSpec(2, 2, 2, 2, 0, 0, 2, 1)};
+
+    static Stream<Arguments> javaLoopCases() {
+        return cases().filter(a -> a.get()[1] instanceof CpuKernels && a.get()[2] == DataType.FLOAT);
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
         for (Kernels k : new Kernels[]{new CpuKernels(), new PortableKernels()})
             for (DataType t : new DataType[]{DataType.FLOAT, DataType.DOUBLE})
                 for (boolean channelsLast : new boolean[]{false, true})
-                    for (PoolSpec spec : new PoolSpec[]{PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 1, 1)})
+                    for (PoolSpec spec : SPECS)
                         all.add(Arguments.of(k.name(), k, t, channelsLast, spec));
         return all.stream();
     }
@@ -63,7 +71,8 @@ class MaxPoolTiesTest {
                     long at = -1;
                     for (int ky = 0; ky < spec.kernelH(); ky++)
                         for (int kx = 0; kx < spec.kernelW(); kx++) {
-                            int row = i * spec.strideH() - spec.padH() + ky, col = j * spec.strideW() - spec.padW() + kx;
+                            int row = i * spec.strideH() - spec.padH() + ky * spec.dilationH();
+                            int col = j * spec.strideW() - spec.padW() + kx * spec.dilationW();
                             if (row < 0 || row >= h || col < 0 || col >= w) continue;
                             double v = values[p * h * w + row * w + col];
                             if (at < 0 || v > best) {
@@ -88,5 +97,59 @@ class MaxPoolTiesTest {
                 expectedGrad[p * h * w + (int) expectedSwitches[p * oh * ow + o]] += g[p * oh * ow + o];
         assertArrayEquals(expectedGrad, grad.dup('c').castTo(DataType.DOUBLE).data().asDouble(), "unpooled gradient");
         assertEquals(type, grad.dataType());
+    }
+
+    /**
+     * NaN (either sign bit), infinities and signed zeros: a NaN is taken whenever it comes (so the last NaN of a window
+     * wins), -0.0 and 0.0 tie (the first stays, with its own sign), as PyTorch's "val > max || isnan(val)". Checked
+     * where the CPU set's own float loops decide; elsewhere (the portable set, float64) the choice among NaNs is ND4J's
+     * argmax's.
+     */
+    @ParameterizedTest(name = "{0} {2} channels-last={3} {4}")
+    @MethodSource("javaLoopCases")
+    void nanInfinityAndSignedZeroFollowPyTorchsRule(String name, Kernels kernels, DataType type, boolean channelsLast, PoolSpec spec) {
+        int n = 2, c = 5, h = 7, w = 6;
+        float[] pick = {Float.intBitsToFloat(0x7fc00000), Float.intBitsToFloat(0xffc00000), -0f, 0f, -0f, 0f,
+                Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 1, -1, 1, -1, 0.5f, 2, -2, 0f};
+        Random random = new Random(5);
+        double[] values = new double[n * c * h * w];
+        for (int i = 0; i < values.length; i++) {
+            // NaN in about one window in three, so that rows with and without one both occur
+            float v = pick[2 + random.nextInt(pick.length - 2)];
+            if (random.nextInt(24) == 0) v = pick[random.nextInt(2)];
+            values[i] = v;
+        }
+        INDArray rowMajor = Nd4j.create(values, new long[]{n, c, h, w}, 'c').castTo(type);
+        INDArray x = rowMajor;
+        if (channelsLast) {
+            x = Layout.channelsLast(type, n, c, h, w);
+            x.assign(rowMajor);
+        }
+        double[] in = rowMajor.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        MaxPoolResult r = kernels.maxPool2d(x, spec);
+        int oh = (int) spec.outH(h), ow = (int) spec.outW(w);
+        long[] switches = r.switches().dup('c').data().asLong();
+        double[] out = r.output().dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        for (int p = 0; p < n * c; p++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++) {
+                    double best = Double.NEGATIVE_INFINITY;
+                    long at = -1;
+                    for (int ky = 0; ky < spec.kernelH(); ky++)
+                        for (int kx = 0; kx < spec.kernelW(); kx++) {
+                            int row = i * spec.strideH() - spec.padH() + ky * spec.dilationH();
+                            int col = j * spec.strideW() - spec.padW() + kx * spec.dilationW();
+                            if (row < 0 || row >= h || col < 0 || col >= w) continue;
+                            double v = in[p * h * w + row * w + col];
+                            if (at < 0 || v > best || Double.isNaN(v)) {
+                                best = v;
+                                at = (long) row * w + col;
+                            }
+                        }
+                    int o = (p * oh + i) * ow + j;
+                    String where = "plane " + p + " output (" + i + ", " + j + ")";
+                    assertEquals(at, switches[o], where + ": switch");
+                    assertEquals(Double.doubleToRawLongBits(best), Double.doubleToRawLongBits(out[o]), where + ": value " + out[o] + " for " + best);
+                }
     }
 }
