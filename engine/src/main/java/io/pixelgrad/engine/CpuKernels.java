@@ -424,21 +424,15 @@ class CpuKernels extends PortableKernels {
         return out;
     }
 
-    /** Bits that {@link #poolKey} keeps for a candidate's place in its window: windows of up to 65536 positions. */
-    private static final int TIE_BITS = 16;
-
-    /** Below every {@link #poolKey}, yet far enough from Long.MIN_VALUE that {@link #maxKey}'s difference cannot overflow. */
-    private static final long NO_CANDIDATE = Long.MIN_VALUE >> 8;
-
     /**
-     * A candidate of a max-pool window as one long whose order is the pooling's choice: the value's float order in the
-     * high bits (the raw bits mapped so that integer order is float order, with -0.0 and 0.0 equal, as a float compare
-     * sees them), and in the low bits tie = (positions - 1 - place in the window), so that among equal values the
-     * first in row-major order wins, PyTorch's rule. NaN is not ordered this way; rows with a NaN take the exact loop.
+     * A candidate of a 2x2 max-pool window as one long whose order is the pooling's choice: the value's float order in
+     * the high bits (the raw bits mapped so that integer order is float order, with -0.0 and 0.0 equal, as a float
+     * compare sees them), and in the low two bits tie = 3 - place in the window, so that among equal values the first in
+     * row-major order wins, PyTorch's rule. NaN is not ordered this way; rows with a NaN take the exact loop.
      */
     static long poolKey(int bits, int tie) {
         int sortable = (bits ^ ((bits >> 31) & 0x7fffffff)) + (bits >>> 31);
-        return ((long) sortable << TIE_BITS) | tie;
+        return ((long) sortable << 2) | tie;
     }
 
     /** max(a, b) of two keys without a branch: a window's winner is a coin toss per element, so a branch mispredicts. */
@@ -451,8 +445,8 @@ class CpuKernels extends PortableKernels {
      * One output row of a channels-last max-pool: for every channel at once, the first maximum of each window in
      * row-major order (PyTorch's rule: replace when strictly greater or NaN). The window's input rows are read once,
      * in bulk, and the output row and its switches written once: per-position buffer calls cost more than the compares.
-     * The choice is made on {@link #poolKey}s without branches, more than twice as fast as compare-and-replace on
-     * real activations; a row that holds a NaN is redone by {@link #poolRowExact}.
+     * VGG's 2x2 windows are chosen without branches ({@link #pool2x2}), unless the rows hold a NaN; every other window
+     * by compare-and-replace ({@link #poolRowExact}).
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
                                             int c, int h, int w, int oh, int ow) {
@@ -465,47 +459,14 @@ class CpuKernels extends PortableKernels {
             rows[ky] = new float[w * c];
             in.get((n * h + row) * w * c, rows[ky], 0, w * c);
         }
-        boolean nan = false;
-        for (float[] r : rows) if (r != null) nan |= hasNaN(r);
-        int positions = s.kH() * s.kW();
-        int[] rowAt = new int[positions], colAt = new int[positions];   // a place's ky and kx, with no division per output
-        for (int place = 0; place < positions; place++) {
-            rowAt[place] = place / s.kW();
-            colAt[place] = place % s.kW() * s.dW();
-        }
         float[] best = new float[ow * c];
         long[] index = new long[ow * c];
-        if (s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null) {
+        boolean square2 = s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null;
+        if (square2 && !hasNaN(rows[0]) && !hasNaN(rows[1])) {
             pool2x2(rows[0], rows[1], best, index, (long) rowOf[0] * w, rowOf[1] - rowOf[0], s.sW(), c, w, ow);
         } else {
-            long[] keys = new long[c];
-            for (int j = 0; j < ow; j++) {
-                java.util.Arrays.fill(keys, NO_CANDIDATE);
-                for (int ky = 0; ky < s.kH(); ky++) {
-                    float[] r = rows[ky];
-                    if (r == null) continue;
-                    for (int kx = 0; kx < s.kW(); kx++) {
-                        int col = j * s.sW() - s.pW() + kx * s.dW();
-                        if (col < 0 || col >= w) continue;
-                        int at = col * c, tie = positions - 1 - (ky * s.kW() + kx);
-                        for (int ch = 0; ch < c; ch++)
-                            keys[ch] = maxKey(keys[ch], poolKey(Float.floatToRawIntBits(r[at + ch]), tie));
-                    }
-                }
-                int o = j * c;
-                for (int ch = 0; ch < c; ch++) {
-                    if (keys[ch] == NO_CANDIDATE) {
-                        best[o + ch] = Float.NEGATIVE_INFINITY;
-                        continue;
-                    }
-                    int place = positions - 1 - (int) (keys[ch] & ((1 << TIE_BITS) - 1));
-                    int ky = rowAt[place], col = j * s.sW() - s.pW() + colAt[place];
-                    best[o + ch] = rows[ky][col * c + ch];
-                    index[o + ch] = (long) rowOf[ky] * w + col;
-                }
-            }
+            poolRowExact(rows, rowOf, best, index, s, c, w, ow);
         }
-        if (nan) poolRowExact(rows, rowOf, best, index, s, c, w, ow);
         int outBase = (n * oh + i) * ow * c;
         dst.put(outBase, best, 0, ow * c);
         sw.put(outBase, index, 0, ow * c);

@@ -49,22 +49,20 @@ class MaxPoolTiesTest {
         return v;
     }
 
-    @ParameterizedTest(name = "{0} {2} channels-last={3} {4}")
-    @MethodSource("cases")
-    void tiesGoToTheFirstIndexAndUnpoolingFollowsThem(String name, Kernels kernels, DataType type, boolean channelsLast, PoolSpec spec) {
-        int n = 2, c = 3, h = 7, w = 6;
-        double[] values = tiedValues(n * c * h * w, 11);
+    /** values [n,c,h,w] in the given type, stored row-major or channels-last. */
+    private static INDArray input(double[] values, DataType type, boolean channelsLast, int n, int c, int h, int w) {
         INDArray rowMajor = Nd4j.create(values, new long[]{n, c, h, w}, 'c').castTo(type);
-        INDArray x = rowMajor;
-        if (channelsLast) {
-            x = Layout.channelsLast(type, n, c, h, w);
-            x.assign(rowMajor);
-        }
-        MaxPoolResult r = kernels.maxPool2d(x, spec);
+        return channelsLast ? Layout.channelsLast(type, n, c, h, w).assign(rowMajor) : rowMajor;
+    }
+
+    /**
+     * The switch of every output by PyTorch's rule, straight from its definition: walk each window in row-major order
+     * and take a value when it is the first, strictly greater, or NaN.
+     */
+    private static long[] pyTorchSwitches(double[] values, int planes, int h, int w, PoolSpec spec) {
         int oh = (int) spec.outH(h), ow = (int) spec.outW(w);
-        long[] expectedSwitches = new long[n * c * oh * ow];
-        double[] expectedOut = new double[n * c * oh * ow];
-        for (int p = 0; p < n * c; p++)
+        long[] switches = new long[planes * oh * ow];
+        for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++) {
                     double best = Double.NEGATIVE_INFINITY;
@@ -75,14 +73,26 @@ class MaxPoolTiesTest {
                             int col = j * spec.strideW() - spec.padW() + kx * spec.dilationW();
                             if (row < 0 || row >= h || col < 0 || col >= w) continue;
                             double v = values[p * h * w + row * w + col];
-                            if (at < 0 || v > best) {
+                            if (at < 0 || v > best || Double.isNaN(v)) {
                                 best = v;
                                 at = (long) row * w + col;
                             }
                         }
-                    expectedSwitches[(p * oh + i) * ow + j] = at;
-                    expectedOut[(p * oh + i) * ow + j] = best;
+                    switches[(p * oh + i) * ow + j] = at;
                 }
+        return switches;
+    }
+
+    @ParameterizedTest(name = "{0} {2} channels-last={3} {4}")
+    @MethodSource("cases")
+    void tiesGoToTheFirstIndexAndUnpoolingFollowsThem(String name, Kernels kernels, DataType type, boolean channelsLast, PoolSpec spec) {
+        int n = 2, c = 3, h = 7, w = 6;
+        double[] values = tiedValues(n * c * h * w, 11);
+        MaxPoolResult r = kernels.maxPool2d(input(values, type, channelsLast, n, c, h, w), spec);
+        int oh = (int) spec.outH(h), ow = (int) spec.outW(w);
+        long[] expectedSwitches = pyTorchSwitches(values, n * c, h, w, spec);
+        double[] expectedOut = new double[expectedSwitches.length];
+        for (int o = 0; o < expectedOut.length; o++) expectedOut[o] = values[o / (oh * ow) * h * w + (int) expectedSwitches[o]];
         assertArrayEquals(expectedSwitches, r.switches().dup('c').data().asLong(), "switches");
         assertArrayEquals(expectedOut, r.output().dup('c').castTo(DataType.DOUBLE).data().asDouble(), "values");
         assertEquals(type, r.output().dataType());
@@ -119,37 +129,17 @@ class MaxPoolTiesTest {
             if (random.nextInt(24) == 0) v = pick[random.nextInt(2)];
             values[i] = v;
         }
-        INDArray rowMajor = Nd4j.create(values, new long[]{n, c, h, w}, 'c').castTo(type);
-        INDArray x = rowMajor;
-        if (channelsLast) {
-            x = Layout.channelsLast(type, n, c, h, w);
-            x.assign(rowMajor);
-        }
-        double[] in = rowMajor.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+        INDArray x = input(values, type, channelsLast, n, c, h, w);
+        double[] in = x.dup('c').castTo(DataType.DOUBLE).data().asDouble();
         MaxPoolResult r = kernels.maxPool2d(x, spec);
-        int oh = (int) spec.outH(h), ow = (int) spec.outW(w);
+        int outputs = (int) (spec.outH(h) * spec.outW(w));
+        long[] expected = pyTorchSwitches(in, n * c, h, w, spec);
         long[] switches = r.switches().dup('c').data().asLong();
         double[] out = r.output().dup('c').castTo(DataType.DOUBLE).data().asDouble();
-        for (int p = 0; p < n * c; p++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    long at = -1;
-                    for (int ky = 0; ky < spec.kernelH(); ky++)
-                        for (int kx = 0; kx < spec.kernelW(); kx++) {
-                            int row = i * spec.strideH() - spec.padH() + ky * spec.dilationH();
-                            int col = j * spec.strideW() - spec.padW() + kx * spec.dilationW();
-                            if (row < 0 || row >= h || col < 0 || col >= w) continue;
-                            double v = in[p * h * w + row * w + col];
-                            if (at < 0 || v > best || Double.isNaN(v)) {
-                                best = v;
-                                at = (long) row * w + col;
-                            }
-                        }
-                    int o = (p * oh + i) * ow + j;
-                    String where = "plane " + p + " output (" + i + ", " + j + ")";
-                    assertEquals(at, switches[o], where + ": switch");
-                    assertEquals(Double.doubleToRawLongBits(best), Double.doubleToRawLongBits(out[o]), where + ": value " + out[o] + " for " + best);
-                }
+        for (int o = 0; o < expected.length; o++) {
+            double best = in[o / outputs * h * w + (int) expected[o]];
+            assertEquals(expected[o], switches[o], "output " + o + ": switch");
+            assertEquals(Double.doubleToRawLongBits(best), Double.doubleToRawLongBits(out[o]), "output " + o + ": value " + out[o] + " for " + best);
+        }
     }
 }
