@@ -250,11 +250,12 @@ public final class F {
 
     /** The interpolation matrix of an align-corners resize, made once per size and type and kept (a few kB each). */
     private static INDArray alignCorners(long in, long out, org.nd4j.linalg.api.buffer.DataType t) {
-        return ALIGN_CORNERS.computeIfAbsent(in + ">" + out + ":" + t, k -> {
+        // made outside any step's memory block: the cache outlives the step that first asks
+        return ALIGN_CORNERS.computeIfAbsent(in + ">" + out + ":" + t, k -> io.pixelgrad.engine.StepMemory.outside(() -> {
             INDArray m = org.nd4j.linalg.factory.Nd4j.createFromArray(io.pixelgrad.engine.Interpolation.bilinearAlignCorners(in, out)).castTo(t);
             m.setCloseable(false);
             return m;
-        });
+        }));
     }
 
     /** x * scale[c] + shift[c] per channel of [N,C,H,W], with fixed numbers (shift may be null). */

@@ -268,7 +268,8 @@ class PortableKernels implements Kernels {
     /** Plane index (row*W+col) of window element e of output (i,j), laid out [e][i][j]; -1 where it is padding. */
     protected INDArray poolTable(PoolSpec s, long h, long w) {
         String key = s + "@" + h + "x" + w;
-        return poolTables.computeIfAbsent(key, unused -> {
+        // made outside any step's memory block: the table outlives the step that first asks for it
+        return poolTables.computeIfAbsent(key, unused -> StepMemory.outside(() -> {
             long oh = s.outH(h), ow = s.outW(w);
             long[] table = new long[(int) (s.kernelH() * s.kernelW() * oh * ow)];
             int t = 0;
@@ -283,7 +284,7 @@ class PortableKernels implements Kernels {
             INDArray a = Nd4j.createFromArray(table);
             a.setCloseable(false);
             return a;
-        });
+        }));
     }
 
     // ---------------------------------------------------------------- average pooling

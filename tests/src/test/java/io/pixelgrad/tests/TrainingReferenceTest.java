@@ -11,6 +11,7 @@ import io.pixelgrad.autograd.nn.Parameter;
 import io.pixelgrad.autograd.optim.Adam;
 import io.pixelgrad.autograd.optim.Optimizer;
 import io.pixelgrad.autograd.optim.Sgd;
+import io.pixelgrad.engine.StepMemory;
 import io.pixelgrad.zoo.data.Batch;
 import io.pixelgrad.zoo.data.Batches;
 import io.pixelgrad.zoo.data.Dataset;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -167,13 +169,15 @@ class TrainingReferenceTest {
         Batches batches = Batches.of(data, Normalization.FASHION_MNIST).batchSize(f.intParam("batch")).dataType(type).build();
         INDArray losses = f.array("losses");
         // dropout stays off (inference mode) on both sides: the masks could not be the same
-        try (Optimizer opt = f.param("optimizer").asText().equals("sgd")
+        // as in the Trainer, each step's arrays live in one reused memory block: stale memory would show in the numbers
+        try (StepMemory memory = new StepMemory("reference-steps");
+             Optimizer opt = f.param("optimizer").asText().equals("sgd")
                 ? Sgd.builder(values).lr(f.doubleParam("lr")).momentum(f.doubleParam("momentum")).build()
                 : Adam.builder(values).lr(f.doubleParam("lr")).eps(f.doubleParam("eps")).build()) {
             for (int step = 0; step < f.intParam("steps"); step++) {
                 try (Batch b = batches.batch(step)) {
                     double loss = opt.step(grads -> {
-                        try (Tape tape = new Tape()) {
+                        try (MemoryWorkspace ignored = memory.enter(); Tape tape = new Tape()) {
                             Tensor l = F.crossEntropy(model.forward(tape.constant(b.images())), b.labels());
                             Gradients g = tape.backward(l, ReluRule.STANDARD);
                             for (int i = 0; i < params.size(); i++) grads.get(i).assign(g.of(params.get(i).tensor()));

@@ -11,12 +11,14 @@ import io.pixelgrad.autograd.optim.Adam;
 import io.pixelgrad.autograd.optim.Closure;
 import io.pixelgrad.autograd.optim.Optimizer;
 import io.pixelgrad.autograd.optim.Sgd;
+import io.pixelgrad.engine.StepMemory;
 import io.pixelgrad.zoo.data.Batch;
 import io.pixelgrad.zoo.data.Batches;
 import io.pixelgrad.zoo.data.Dataset;
 import io.pixelgrad.zoo.data.Seeds;
 import io.pixelgrad.zoo.images.Normalization;
 import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainingOptions options;
     private final Optimizer optimizer;
     private final List<Parameter> parameters;
+    private final StepMemory stepMemory = new StepMemory("train-step");
 
     /**
      * Prepares to train the model (its current weights are the start: see {@link #initialize}) on train, measuring on
@@ -126,7 +129,8 @@ public final class Trainer implements AutoCloseable {
     /** One batch's loss and gradients; counts the correctly classified images into right[0]. */
     private Closure closure(Batch b, int[] right) {
         return grads -> {
-            try (Tape tape = new Tape()) {
+            // Nothing made here outlives the step: gradients are copied into the optimizer's arrays, numbers read out.
+            try (MemoryWorkspace step = stepMemory.enter(); Tape tape = new Tape()) {
                 Tensor logits = model.forward(tape.constant(b.images()));
                 Tensor loss = F.crossEntropy(logits, b.labels());
                 Gradients g = tape.backward(loss, ReluRule.STANDARD);
@@ -151,9 +155,10 @@ public final class Trainer implements AutoCloseable {
         return m;
     }
 
-    /** Frees the optimizer's state. */
+    /** Frees the optimizer's state and the steps' memory block (call on the thread that trained). */
     @Override
     public void close() {
         optimizer.close();
+        stepMemory.close();
     }
 }
