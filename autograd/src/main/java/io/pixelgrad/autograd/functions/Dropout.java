@@ -3,7 +3,9 @@ package io.pixelgrad.autograd.functions;
 import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.autograd.nn.JumpableRandom;
 import io.pixelgrad.engine.Arrays;
+import io.pixelgrad.engine.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,11 +26,24 @@ public final class Dropout extends Function {
         this.noise = noise;
     }
 
-    /** Drops units of x using the given seeded generator (deterministic for a given seed). */
+    /**
+     * Drops units of x using the given seeded generator (deterministic for a given seed): unit i survives when the
+     * generator's i-th nextDouble() is at least p.
+     */
     public static Tensor apply(Tensor x, double p, Random random) {
         checkProbability(p);
         boolean[] keep = new boolean[Math.toIntExact(x.value().length())];
-        for (int i = 0; i < keep.length; i++) keep[i] = random.nextDouble() >= p;
+        if (random instanceof JumpableRandom jumpable) {
+            // the same draws as the loop below, split over threads: each range starts where the serial loop would be
+            Parallel.forRanges(keep.length, (from, to) -> {
+                JumpableRandom r = jumpable.copy();
+                r.skip(2 * from);   // nextDouble() takes two steps of the generator
+                for (int i = (int) from; i < to; i++) keep[i] = r.nextDouble() >= p;
+            });
+            jumpable.skip(2L * keep.length);
+        } else {
+            for (int i = 0; i < keep.length; i++) keep[i] = random.nextDouble() >= p;
+        }
         return apply(x, p, keep);
     }
 

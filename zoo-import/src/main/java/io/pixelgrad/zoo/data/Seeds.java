@@ -24,30 +24,7 @@ public final class Seeds {
      * update (dropout draws one number per unit, 200,000 per training step of the small VGG, from one thread).
      */
     public static java.util.Random random(long seed, String purpose, long index) {
-        return new Unshared(derive(seed, purpose, index));
-    }
-
-    /** java.util.Random's linear congruential generator (same constants, same outputs) on a plain field. */
-    private static final class Unshared extends java.util.Random {
-        private static final long serialVersionUID = 1L;
-        private static final long MULTIPLIER = 0x5DEECE66DL, ADDEND = 0xBL, MASK = (1L << 48) - 1;
-        private long state;
-
-        Unshared(long seed) {
-            super(seed);   // calls setSeed below
-        }
-
-        @Override
-        public synchronized void setSeed(long seed) {
-            super.setSeed(seed);
-            state = (seed ^ MULTIPLIER) & MASK;
-        }
-
-        @Override
-        protected int next(int bits) {
-            state = (state * MULTIPLIER + ADDEND) & MASK;
-            return (int) (state >>> (48 - bits));
-        }
+        return new io.pixelgrad.autograd.nn.JumpableRandom(derive(seed, purpose, index));
     }
 
     private static long mix(long z) {

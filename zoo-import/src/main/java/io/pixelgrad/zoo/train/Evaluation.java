@@ -1,9 +1,11 @@
 package io.pixelgrad.zoo.train;
 
 import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.engine.StepMemory;
 import io.pixelgrad.zoo.data.Batch;
 import io.pixelgrad.zoo.data.Batches;
 import io.pixelgrad.zoo.models.Classifier;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 import java.util.List;
 
@@ -22,16 +24,19 @@ public record Evaluation(int count, double loss, double accuracy, int[][] confus
         int[][] confusion = new int[k][k];
         double lossSum = 0;
         int correct = 0, count = 0;
-        for (Batch b : batches) {
-            try (b; Tape tape = new Tape()) {
-                double[][] logits = model.forward(tape.constant(b.images())).value().toDoubleMatrix();
-                for (int i = 0; i < b.size(); i++) {
-                    int predicted = argmax(logits[i]);
-                    confusion[b.labels()[i]][predicted]++;
-                    if (predicted == b.labels()[i]) correct++;
-                    lossSum += crossEntropy(logits[i], b.labels()[i]);
+        try (StepMemory memory = new StepMemory("evaluate")) {
+            for (Batch b : batches) {
+                // only numbers leave a batch's scope, so every batch after the first reuses its memory
+                try (b; MemoryWorkspace ignored = memory.enter(); Tape tape = new Tape()) {
+                    double[][] logits = model.forward(tape.constant(b.images())).value().toDoubleMatrix();
+                    for (int i = 0; i < b.size(); i++) {
+                        int predicted = argmax(logits[i]);
+                        confusion[b.labels()[i]][predicted]++;
+                        if (predicted == b.labels()[i]) correct++;
+                        lossSum += crossEntropy(logits[i], b.labels()[i]);
+                    }
+                    count += b.size();
                 }
-                count += b.size();
             }
         }
         return new Evaluation(count, count == 0 ? 0 : lossSum / count, count == 0 ? 0 : (double) correct / count, confusion, classes);
