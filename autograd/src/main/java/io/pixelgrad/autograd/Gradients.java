@@ -39,6 +39,20 @@ public final class Gradients {
         return g;
     }
 
+    /**
+     * Frees this pass's gradients now instead of when the tape closes: for a tape kept to run many backward passes
+     * (one per class or rule) over one recorded forward pass, which would otherwise grow by one set per pass. The
+     * gradients may not be used afterwards.
+     */
+    public void release() {
+        java.util.Set<INDArray> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        arrays.addAll(leaves.values());
+        arrays.addAll(atModules.values());
+        for (INDArray a : arrays) tape.release(a);
+        leaves.clear();
+        atModules.clear();
+    }
+
     /** Names of the modules whose output gradients were recorded. */
     public Set<String> moduleNames() {
         return atModules.keySet();

@@ -121,7 +121,15 @@ public final class Tape implements AutoCloseable {
 
     /** {@link #backward(Tensor, INDArray, ReluRule)}, reporting every step to a listener. */
     public Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener) {
-        return backward(root, seed, rule, listener, null);
+        return backward(root, seed, rule, listener, null, true);
+    }
+
+    /**
+     * {@link #backward(Tensor, INDArray, ReluRule)} that keeps only the leaves' gradients: no copy of the gradient at
+     * each watched module's output, for a tape that watches modules to show their activations.
+     */
+    public Gradients backwardToLeaves(Tensor root, INDArray seed, ReluRule rule) {
+        return backward(root, seed, rule, BackwardListener.NONE, null, false);
     }
 
     /**
@@ -132,10 +140,11 @@ public final class Tape implements AutoCloseable {
     public Gradients backwardTo(Tensor root, INDArray seed, ReluRule rule, Tensor... targets) {
         java.util.Set<Tensor> wanted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         wanted.addAll(List.of(targets));
-        return backward(root, seed, rule, BackwardListener.NONE, wanted);
+        return backward(root, seed, rule, BackwardListener.NONE, wanted, true);
     }
 
-    private Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener, Set<Tensor> stopAt) {
+    private Gradients backward(Tensor root, INDArray seed, ReluRule rule, BackwardListener listener, Set<Tensor> stopAt,
+                               boolean atModuleOutputs) {
         checkOpen();
         if (root.tape() != this) throw new IllegalArgumentException("the root tensor was not computed on this tape");
         if (!java.util.Arrays.equals(root.shape(), seed.shape()))
@@ -145,7 +154,7 @@ public final class Tape implements AutoCloseable {
         pending.put(root, seed.dup());
         // One tensor may be the output of several modules (a Sequential and its last layer, Dropout at inference).
         Map<Tensor, List<String>> names = new IdentityHashMap<>();
-        captured.forEach((name, tensor) -> names.computeIfAbsent(tensor, t -> new ArrayList<>()).add(name));
+        if (atModuleOutputs) captured.forEach((name, tensor) -> names.computeIfAbsent(tensor, t -> new ArrayList<>()).add(name));
         Map<String, INDArray> atModules = new LinkedHashMap<>();
         Set<Tensor> after = stopAt == null ? null : downstreamOf(stopAt);
         for (int i = functions.size() - 1; i >= 0; i--) {
@@ -212,6 +221,11 @@ public final class Tape implements AutoCloseable {
     public INDArray own(INDArray array) {
         owned.add(array);
         return array;
+    }
+
+    /** Frees an array this tape owns before the tape closes (a released backward pass's gradients). */
+    void release(INDArray array) {
+        if (owned.remove(array)) Arrays.release(array);
     }
 
     /**

@@ -8,11 +8,13 @@ import io.pixelgrad.engine.Arrays;
 import io.pixelgrad.vis.ActivationMaps;
 import io.pixelgrad.vis.Attribution;
 import io.pixelgrad.vis.Deconvnet;
+import io.pixelgrad.vis.Explainer;
 import io.pixelgrad.vis.Filters;
 import io.pixelgrad.vis.GradientTrace;
 import io.pixelgrad.vis.GuidedBackprop;
 import io.pixelgrad.vis.Passes;
 import io.pixelgrad.vis.ProgressListener;
+import io.pixelgrad.vis.RecordedForward;
 import io.pixelgrad.vis.RuleGradient;
 import io.pixelgrad.vis.Target;
 import io.pixelgrad.vis.render.Colormap;
@@ -46,6 +48,9 @@ final class Explorer {
     private final Methods methods;
     private final int[] inputShape;
     private final Result firstOverview;
+    /** The last images' recorded forward passes, most recently used last: clicks on an image run only backward passes. */
+    private final LinkedHashMap<String, RecordedForward> recordings = new LinkedHashMap<>(4, 0.75f, true);
+    private static final int RECORDINGS_KEPT = 2;
 
     /**
      * Views of the source's model. Runs one forward pass on the first sample to learn every layer's output shape (and
@@ -118,12 +123,65 @@ final class Explorer {
     }
 
     private List<LayerActivations.Layer> activations(PreparedImage img) {
+        return onRecording(img, r -> LayerActivations.of(r, thumbSide));
+    }
+
+    /**
+     * Runs work on the image's recorded forward pass, recording it first when it is not kept (the overview usually
+     * has). One recording serves one caller at a time; one closed by eviction meanwhile is recorded again.
+     */
+    private <T> T onRecording(PreparedImage img, RecordedForward.Use<T> work) {
+        while (true) {
+            RecordedForward r = recording(img);
+            try {
+                return r.use(work);
+            } catch (IllegalStateException e) {
+                if (!r.isClosed()) throw e;
+            }
+        }
+    }
+
+    private RecordedForward recording(PreparedImage img) {
+        synchronized (recordings) {
+            RecordedForward r = recordings.get(img.id());
+            if (r != null && !r.isClosed()) return r;
+        }
         INDArray x = img.array(model.dataType());
+        RecordedForward made;
         try {
-            return LayerActivations.of(model, x, thumbSide);
+            made = RecordedForward.of(model, x);
         } finally {
             Arrays.release(x);
         }
+        List<RecordedForward> evicted = new ArrayList<>();
+        RecordedForward kept;
+        synchronized (recordings) {
+            RecordedForward other = recordings.get(img.id());
+            if (other != null && !other.isClosed()) {
+                evicted.add(made);   // another request recorded it meanwhile
+                kept = other;
+            } else {
+                recordings.put(img.id(), made);
+                kept = made;
+                var it = recordings.entrySet().iterator();
+                while (recordings.size() > RECORDINGS_KEPT && it.hasNext()) {
+                    evicted.add(it.next().getValue());
+                    it.remove();
+                }
+            }
+        }
+        evicted.forEach(RecordedForward::close);   // outside the lock: closing waits for a use in progress
+        return kept;
+    }
+
+    /** Frees the kept recordings. */
+    void close() {
+        List<RecordedForward> all;
+        synchronized (recordings) {
+            all = new ArrayList<>(recordings.values());
+            recordings.clear();
+        }
+        all.forEach(RecordedForward::close);
     }
 
     private Result overview(PreparedImage img, List<LayerActivations.Layer> ls, long t0) {
@@ -253,12 +311,19 @@ final class Explorer {
         long t0 = System.nanoTime();
         if (cls != null && (cls < 0 || cls >= model.numClasses()))
             throw new ApiException(400, "class " + cls + " out of range: the model has " + model.numClasses() + " classes");
-        INDArray x = img.array(model.dataType());
+        Target target = cls == null ? Target.topClass() : Target.classIndex(cls);
+        Explainer explainer = methods.create(method, params, progress);
         Attribution a;
-        try {
-            a = methods.create(method, params, progress).attribute(x, cls == null ? Target.topClass() : Target.classIndex(cls));
-        } finally {
-            Arrays.release(x);
+        if (explainer instanceof RuleGradient rule) {
+            // saliency, guided, deconvnet: the image's forward pass is already recorded, only the backward pass runs
+            a = onRecording(img, r -> rule.attribute(r, target));
+        } else {
+            INDArray x = img.array(model.dataType());
+            try {
+                a = explainer.attribute(x, target);
+            } finally {
+                Arrays.release(x);
+            }
         }
         Map<String, String> images = Pictures.attribution(a, img.picture(), colormap);
         Map<String, Object> r = ordered("image", img.id(), "method", method.name(), "title", method.title(),

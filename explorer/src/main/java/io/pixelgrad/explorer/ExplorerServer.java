@@ -181,6 +181,7 @@ public final class ExplorerServer implements AutoCloseable {
         quick.close();
         slow.close();
         httpPool.shutdownNow();
+        explorer.close();
     }
 
     private static String authority(String host, int port) {

@@ -5,7 +5,7 @@ import io.pixelgrad.autograd.Tensor;
 import io.pixelgrad.autograd.nn.Dropout;
 import io.pixelgrad.autograd.nn.Module;
 import io.pixelgrad.vis.Passes;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import io.pixelgrad.vis.RecordedForward;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every layer's output for one image from ONE forward pass, reduced to thumbnails: the data of the page's overview.
- * Like vis's ActivationMaps, but for all layers at once (ActivationMaps.of would run the network once per layer).
+ * Every layer's output for one image from ONE (recorded) forward pass, reduced to thumbnails: the data of the page's
+ * overview. Like vis's ActivationMaps, but for all layers at once (ActivationMaps.of would run the network once per layer).
  *
  * <p>A feature map [C,h,w] becomes C thumbnails of at most maxSide pixels a side: the map is cut into f x f blocks,
  * f = ceil(max(h,w) / maxSide), and each thumbnail pixel is its block's mean (blocks at the right and bottom edges may
@@ -33,24 +33,22 @@ final class LayerActivations {
     private LayerActivations() {
     }
 
-    /** Runs the model once on x [1,C,H,W] and returns its leaf layers' thumbnails in forward order. */
-    static List<Layer> of(Module model, INDArray x, int maxSide) {
+    /** The leaf layers' thumbnails in forward order, from a recorded forward pass (it records every module's output). */
+    static List<Layer> of(RecordedForward recorded, int maxSide) {
+        Module model = recorded.model();
+        Tape tape = recorded.tape();
         List<Layer> layers = new ArrayList<>();
-        try (Tape tape = new Tape()) {
-            tape.watchAll();
-            model.forward(tape.constant(x));
-            Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (String name : tape.capturedNames()) {
-                Module m = model.modules().get(name);
-                // containers repeat their last child's output; Dropout is the identity when explaining
-                if (name.isEmpty() || m == null || !m.children().isEmpty() || m instanceof Dropout) continue;
-                Tensor t = tape.output(name);
-                if (!seen.add(t)) continue;
-                long[] s = t.shape();
-                float[] v = Passes.floats(t.value());
-                if (s.length == 4) layers.add(maps(name, m.describe(), v, (int) s[1], (int) s[2], (int) s[3], maxSide));
-                else if (s.length == 2) layers.add(vector(name, m.describe(), v));
-            }
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String name : tape.capturedNames()) {
+            Module m = model.modules().get(name);
+            // containers repeat their last child's output; Dropout is the identity when explaining
+            if (name.isEmpty() || m == null || !m.children().isEmpty() || m instanceof Dropout) continue;
+            Tensor t = tape.output(name);
+            if (!seen.add(t)) continue;
+            long[] s = t.shape();
+            float[] v = Passes.floats(t.value());
+            if (s.length == 4) layers.add(maps(name, m.describe(), v, (int) s[1], (int) s[2], (int) s[3], maxSide));
+            else if (s.length == 2) layers.add(vector(name, m.describe(), v));
         }
         return layers;
     }

@@ -77,16 +77,20 @@ final class Pictures {
     /**
      * heatmap, overlay and (gradient methods) the gradient picture of an attribution as data: URLs, exactly as
      * {@link Attribution#heatmap}, {@link Attribution#overlay} and {@link Attribution#gradientImage} draw them; the
-     * display map is computed once for both, and the gradient picture is drawn on a second core meanwhile.
+     * display map is computed once for both, and the gradient picture and the heatmap are drawn on other threads meanwhile.
      */
     static Map<String, String> attribution(Attribution a, BufferedImage picture, Colormap colormap) {
         CompletableFuture<String> gradient = a.kind() == Attribution.Kind.INPUT_GRADIENT
                 ? CompletableFuture.supplyAsync(() -> dataUrl(gradient(a))) : CompletableFuture.completedFuture(null);
         float[] map = a.displayMap();
+        // the pictures are independent: drawn side by side, the answer waits for the slowest, not for their sum
+        CompletableFuture<String> heatmap = CompletableFuture.supplyAsync(
+                () -> dataUrl(Render.heatmap(map, a.imageHeight(), a.imageWidth(), colormap)));
         Map<String, String> images = new LinkedHashMap<>();
-        images.put("heatmap", dataUrl(Render.heatmap(map, a.imageHeight(), a.imageWidth(), colormap)));
         // Attribution.overlay's blend: heat at half strength
-        images.put("overlay", dataUrl(Render.overlay(picture, map, a.imageHeight(), a.imageWidth(), colormap, 0.5)));
+        String overlay = dataUrl(Render.overlay(picture, map, a.imageHeight(), a.imageWidth(), colormap, 0.5));
+        images.put("heatmap", heatmap.join());
+        images.put("overlay", overlay);
         String g = gradient.join();
         if (g != null) images.put("gradient", g);
         return images;

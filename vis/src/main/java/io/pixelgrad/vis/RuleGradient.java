@@ -61,6 +61,29 @@ public abstract class RuleGradient implements GradientMethod {
     }
 
     /**
+     * The same attribution of a class score as {@link #attribute(INDArray, Target)}, from a recorded forward pass of
+     * this method's model: only the backward pass runs, and its gradients are freed before returning. Bitwise equal
+     * to the attribution from the image itself.
+     */
+    public Attribution attribute(RecordedForward recorded, Target target) {
+        if (recorded.model() != model) throw new IllegalArgumentException("the recorded pass is of another model");
+        return recorded.use(r -> {
+            int cls = Passes.resolveClass(target, r.logits().value());
+            INDArray seed = Passes.oneHot(r.logits().value(), cls);
+            Gradients grads = null;
+            try {
+                grads = r.tape().backwardToLeaves(r.logits(), seed, rule);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("relu_rule", rule.name());
+                return gradientResult(name(), Passes.values(grads.of(r.input())), r.batch(), cls, null, p);
+            } finally {
+                if (grads != null) grads.release();
+                io.pixelgrad.engine.Arrays.release(seed);
+            }
+        });
+    }
+
+    /**
      * The projection of one activation to the pixels: at the layer, keep only the chosen unit (default the strongest),
      * seed its gradient with its own value, zero elsewhere, and propagate back with this method's rule.
      */
