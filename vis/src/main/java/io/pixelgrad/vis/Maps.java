@@ -67,10 +67,45 @@ public final class Maps {
     /** The value below which the given fraction of |m| lies (nearest rank). */
     public static float percentile(float[] m, double fraction) {
         if (m.length == 0) return 0;
-        float[] sorted = new float[m.length];
-        for (int i = 0; i < m.length; i++) sorted[i] = Math.abs(m[i]);
-        java.util.Arrays.sort(sorted);
+        float[] a = new float[m.length];
+        for (int i = 0; i < m.length; i++) a[i] = Math.abs(m[i]);
         int rank = (int) Math.min(m.length - 1, Math.max(0, Math.ceil(fraction * m.length) - 1));
-        return sorted[rank];
+        return select(a, rank);
+    }
+
+    /**
+     * The value that sorting a (in Float.compare's order: NaN last) would put at index k, found by partitioning
+     * instead of sorting (linear time: this runs on every drawn gradient map); a is reordered.
+     */
+    static float select(float[] a, int k) {
+        int lo = 0, hi = a.length - 1;
+        while (lo < hi) {
+            float pivot = medianOfThree(a[lo], a[(lo + hi) >>> 1], a[hi]);
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (Float.compare(a[i], pivot) < 0) i++;
+                while (Float.compare(a[j], pivot) > 0) j--;
+                if (i <= j) {
+                    float t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            // now a[lo..j] <= pivot <= a[i..hi], and everything strictly between j and i equals the pivot
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return a[k];
+        }
+        return a[k];
+    }
+
+    private static float medianOfThree(float x, float y, float z) {
+        if (Float.compare(x, y) > 0) {
+            float t = x;
+            x = y;
+            y = t;
+        }
+        if (Float.compare(y, z) > 0) y = Float.compare(x, z) > 0 ? x : z;
+        return y;
     }
 }

@@ -18,6 +18,28 @@ class MapsTest {
     }
 
     @Test
+    void selectionFindsWhatSortingPutsAtEveryRank() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + random.nextInt(trial < 100 ? 20 : 3000);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                int kind = random.nextInt(10);
+                // many ties, zeros of both signs, NaN and infinities beside ordinary values
+                a[i] = kind == 0 ? Float.NaN : kind == 1 ? 0f : kind == 2 ? -0f : kind == 3 ? Float.POSITIVE_INFINITY
+                        : kind < 6 ? random.nextInt(4) : (float) random.nextGaussian();
+            }
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            for (int k : new int[]{0, n / 2, n - 1, random.nextInt(n), (int) Math.ceil(0.99 * n) - 1}) {
+                if (k < 0) continue;
+                float picked = Maps.select(a.clone(), k);
+                assertEquals(Float.floatToIntBits(sorted[k]), Float.floatToIntBits(picked), "n " + n + ", rank " + k);
+            }
+        }
+    }
+
+    @Test
     void oneOutlierNoLongerFlattensTheMap() {
         float[] m = new float[200];
         for (int i = 0; i < 199; i++) m[i] = (i % 4) + 1;     // 1..4

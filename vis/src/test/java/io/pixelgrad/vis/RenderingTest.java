@@ -31,6 +31,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Rendered outputs decode as PNG, have the expected size and are not constant; activation maps and dead channels. */
 class RenderingTest {
 
+    /** Each pixel of heatmap, overlay and gradient picture is its definition at that (x, y), read back by getRGB. */
+    @Test
+    void everyPixelIsItsDefinitionAtItsPlace() {
+        int h = 7, w = 5;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        float[] map = new float[h * w], g = new float[3 * h * w];
+        for (int i = 0; i < map.length; i++) map[i] = (float) random.nextDouble();
+        for (int i = 0; i < g.length; i++) g[i] = (float) random.nextGaussian();
+        BufferedImage picture = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);   // not the drawing's own type
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) picture.setRGB(x, y, random.nextInt(1 << 24));
+        BufferedImage heat = Render.heatmap(map, h, w, Colormap.JET), over = Render.overlay(picture, map, h, w, Colormap.JET, 0.5);
+        BufferedImage grad = Render.gradientImage(g, h, w);
+        float top = Maps.percentile(g, 0.99);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                float v = map[y * w + x];
+                int q = Colormap.JET.rgb(v), p = picture.getRGB(x, y);
+                assertEquals(q & 0xFFFFFF, heat.getRGB(x, y) & 0xFFFFFF, "heatmap at " + x + "," + y);
+                double a = 0.5 * (0.3 + 0.7 * v);
+                int expected = 0;
+                for (int shift = 16; shift >= 0; shift -= 8)
+                    expected |= (int) Math.round((1 - a) * (p >> shift & 255) + a * (q >> shift & 255)) << shift;
+                assertEquals(expected, over.getRGB(x, y) & 0xFFFFFF, "overlay at " + x + "," + y);
+                int rgb = 0;
+                for (int c = 0; c < 3; c++)
+                    rgb = rgb << 8 | (int) Math.round(255 * (0.5 + 0.5 * Math.max(-1, Math.min(1, g[(c * h + y) * w + x] / top))));
+                assertEquals(rgb, grad.getRGB(x, y) & 0xFFFFFF, "gradient picture at " + x + "," + y);
+            }
+    }
+
     @Test
     void everyMethodsPanelDecodesWithTheRightSizeAndIsNotConstant() throws Exception {
         Reference r = Reference.load("alexnet_16", org.nd4j.linalg.api.buffer.DataType.FLOAT);

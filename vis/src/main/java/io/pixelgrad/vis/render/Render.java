@@ -18,7 +18,8 @@ public final class Render {
     /** A heatmap of a map [h,w] whose values are already in [0,1]. */
     public static BufferedImage heatmap(float[] map01, int h, int w, Colormap colormap) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, colormap.rgb(map01[y * w + x]));
+        int[] px = pixels(img);
+        for (int i = 0; i < h * w; i++) px[i] = colormap.rgb(map01[i]) & 0xFFFFFF;
         return img;
     }
 
@@ -30,14 +31,22 @@ public final class Render {
         if (image.getWidth() != w || image.getHeight() != h)
             throw new IllegalArgumentException("overlay: image is " + image.getWidth() + "x" + image.getHeight() + ", map " + w + "x" + h);
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++) {
-                double a = alpha * (0.3 + 0.7 * map01[y * w + x]);
-                int p = image.getRGB(x, y), q = colormap.rgb(map01[y * w + x]);
-                int r = mix(p >> 16 & 255, q >> 16 & 255, a), g = mix(p >> 8 & 255, q >> 8 & 255, a), b = mix(p & 255, q & 255, a);
-                out.setRGB(x, y, r << 16 | g << 8 | b);
-            }
+        int[] base = image.getRGB(0, 0, w, h, null, 0, w), px = pixels(out);
+        for (int i = 0; i < h * w; i++) {
+            double a = alpha * (0.3 + 0.7 * map01[i]);
+            int p = base[i], q = colormap.rgb(map01[i]);
+            int r = mix(p >> 16 & 255, q >> 16 & 255, a), g = mix(p >> 8 & 255, q >> 8 & 255, a), b = mix(p & 255, q & 255, a);
+            px[i] = r << 16 | g << 8 | b;
+        }
         return out;
+    }
+
+    /**
+     * The pixels of a new TYPE_INT_RGB image, row-major, 0xRRGGBB: what setRGB would store, written without its
+     * per-pixel colour-model call (which took most of the time of drawing a 224x224 map).
+     */
+    private static int[] pixels(BufferedImage rgb) {
+        return ((java.awt.image.DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
     }
 
     private static int mix(int base, int top, double a) {
@@ -54,6 +63,7 @@ public final class Render {
         if (!(top > 0)) return rgbScaled(g, h, w, true);
         int plane = h * w, channels = g.length / plane;
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] px = pixels(out);
         for (int i = 0; i < plane; i++) {
             int rgb = 0;
             for (int c = 0; c < 3; c++) {
@@ -61,7 +71,7 @@ public final class Render {
                 double v = 0.5 + 0.5 * Math.max(-1, Math.min(1, g[(channels == 1 ? 0 : c) * plane + i] / top));
                 rgb = rgb << 8 | (int) Math.round(v * 255);
             }
-            out.setRGB(i % w, i / w, rgb);
+            px[i] = rgb & 0xFFFFFF;
         }
         return out;
     }
