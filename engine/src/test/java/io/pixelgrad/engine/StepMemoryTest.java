@@ -23,15 +23,14 @@ class StepMemoryTest {
     @Test
     void laterStepsReuseTheFirstStepsMemory() {
         try (StepMemory memory = new StepMemory("test")) {
-            long[] first = new long[2], later = new long[2];
+            long[] later = new long[2];
             for (int step = 0; step < 3; step++) {
                 try (MemoryWorkspace ignored = memory.enter()) {
                     INDArray a = Nd4j.createUninitialized(DataType.FLOAT, 1000, 1000);
                     INDArray b = a.add(1f);
                     assertTrue(a.isAttached() && b.isAttached(), "arrays of a step live in its block");
-                    long[] seen = step == 0 ? first : later;
-                    seen[0] = address(a);
-                    seen[1] = address(b);
+                    later[0] = address(a);
+                    later[1] = address(b);
                 }
             }
             // the first step only measures (its arrays spill); from the second on, every step gets the same places

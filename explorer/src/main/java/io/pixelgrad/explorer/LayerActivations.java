@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Every layer's output for one image from ONE (recorded) forward pass, reduced to thumbnails: the data of the page's
- * overview. Like vis's ActivationMaps, but for all layers at once (ActivationMaps.of would run the network once per layer).
+ * overview. Like vis's ActivationMaps, but for all layers at once (ActivationMaps.of would run the network once per
+ * layer).
  *
  * <p>A feature map [C,h,w] becomes C thumbnails of at most maxSide pixels a side: the map is cut into f x f blocks,
  * f = ceil(max(h,w) / maxSide), and each thumbnail pixel is its block's mean (blocks at the right and bottom edges may

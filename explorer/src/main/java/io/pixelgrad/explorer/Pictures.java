@@ -77,7 +77,8 @@ final class Pictures {
     /**
      * heatmap, overlay and (gradient methods) the gradient picture of an attribution as data: URLs, exactly as
      * {@link Attribution#heatmap}, {@link Attribution#overlay} and {@link Attribution#gradientImage} draw them; the
-     * display map is computed once for both, and the gradient picture and the heatmap are drawn on other threads meanwhile.
+     * display map is computed once for both, and the gradient picture and the heatmap are drawn on other threads
+     * meanwhile.
      */
     static Map<String, String> attribution(Attribution a, BufferedImage picture, Colormap colormap) {
         CompletableFuture<String> gradient = a.kind() == Attribution.Kind.INPUT_GRADIENT

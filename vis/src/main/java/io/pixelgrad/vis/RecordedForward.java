@@ -45,7 +45,8 @@ public final class RecordedForward implements AutoCloseable {
     /** Runs and records the model's forward pass on one image ([C,H,W] or [1,C,H,W]; the recording keeps a copy). */
     public static RecordedForward of(Module model, INDArray image) {
         INDArray x = Passes.asBatchOfOne(model, image);
-        INDArray own = x == image ? x.dup('c') : x;
+        // without a cast, x is the caller's image or a reshape sharing its memory: the recording must outlive both
+        INDArray own = x.dataType() == image.dataType() ? x.dup('c') : x;
         try {
             return new RecordedForward(model, own);
         } catch (RuntimeException e) {

@@ -49,14 +49,7 @@ public abstract class RuleGradient implements GradientMethod {
         if (target instanceof Target.Feature f) return project(x, f);
         try (Tape tape = new Tape()) {
             Tensor xt = tape.input(x);
-            Tensor logits = model.forward(xt);
-            // one forward pass serves both choosing the top class and the backward pass
-            int cls = Passes.resolveClass(target, logits.value());
-            INDArray seed = tape.own(Passes.oneHot(logits.value(), cls));
-            INDArray g = tape.backward(logits, seed, rule).of(xt);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("relu_rule", rule.name());
-            return gradientResult(name(), Passes.values(g), x, cls, null, p);
+            return classGradient(tape, xt, model.forward(xt), x, target);
         }
     }
 
@@ -67,20 +60,27 @@ public abstract class RuleGradient implements GradientMethod {
      */
     public Attribution attribute(RecordedForward recorded, Target target) {
         if (recorded.model() != model) throw new IllegalArgumentException("the recorded pass is of another model");
-        return recorded.use(r -> {
-            int cls = Passes.resolveClass(target, r.logits().value());
-            INDArray seed = Passes.oneHot(r.logits().value(), cls);
-            Gradients grads = null;
-            try {
-                grads = r.tape().backwardToLeaves(r.logits(), seed, rule);
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("relu_rule", rule.name());
-                return gradientResult(name(), Passes.values(grads.of(r.input())), r.batch(), cls, null, p);
-            } finally {
-                if (grads != null) grads.release();
-                io.pixelgrad.engine.Arrays.release(seed);
-            }
-        });
+        return recorded.use(r -> classGradient(r.tape(), r.input(), r.logits(), r.batch(), target));
+    }
+
+    /**
+     * The gradient of the target class's score at the input leaf xt of x, from logits already on the tape: one forward
+     * pass serves both choosing the top class and the backward pass. The pass's gradients are freed before returning,
+     * so a tape kept for many passes does not grow.
+     */
+    private Attribution classGradient(Tape tape, Tensor xt, Tensor logits, INDArray x, Target target) {
+        int cls = Passes.resolveClass(target, logits.value());
+        INDArray seed = Passes.oneHot(logits.value(), cls);
+        Gradients grads = null;
+        try {
+            grads = tape.backwardToLeaves(logits, seed, rule);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("relu_rule", rule.name());
+            return gradientResult(name(), Passes.values(grads.of(xt)), x, cls, null, p);
+        } finally {
+            if (grads != null) grads.release();
+            io.pixelgrad.engine.Arrays.release(seed);
+        }
     }
 
     /**

@@ -39,6 +39,17 @@ class RecordedForwardTest {
     }
 
     @Test
+    void theRecordingKeepsItsOwnCopyOfAnImageWithoutBatchDimension() throws Exception {
+        Reference r = Reference.load("alexnet_16", DataType.FLOAT);
+        org.nd4j.linalg.api.ndarray.INDArray chw = r.x.reshape(r.x.size(1), r.x.size(2), r.x.size(3)).dup('c');
+        Attribution full = new Saliency(r.model).attribute(chw, Target.topClass());
+        try (RecordedForward recorded = RecordedForward.of(r.model, chw)) {
+            io.pixelgrad.engine.Arrays.release(chw);   // the caller is done with its image
+            assertArrayEquals(full.raw(), new Saliency(r.model).attribute(recorded, Target.topClass()).raw(), 0);
+        }
+    }
+
+    @Test
     void aRecordingOfAnotherModelIsRefused() throws Exception {
         Reference a = Reference.load("alexnet_16", DataType.FLOAT), b = Reference.load("alexnet_16", DataType.FLOAT);
         try (RecordedForward recorded = RecordedForward.of(a.model, a.x)) {

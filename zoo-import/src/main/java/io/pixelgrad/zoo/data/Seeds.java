@@ -20,8 +20,9 @@ public final class Seeds {
     }
 
     /**
-     * A generator for (seed, purpose, index): java.util.Random's sequence exactly, without its thread-safe atomic
-     * update (dropout draws one number per unit, 200,000 per training step of the small VGG, from one thread).
+     * A generator for (seed, purpose, index): java.util.Random's sequence exactly, as a {@link
+     * io.pixelgrad.autograd.nn.JumpableRandom}: no atomic update per draw, and dropout (one draw per unit, 200,000 per
+     * training step of the small VGG) can split its draws over threads and still get the serial sequence.
      */
     public static java.util.Random random(long seed, String purpose, long index) {
         return new io.pixelgrad.autograd.nn.JumpableRandom(derive(seed, purpose, index));

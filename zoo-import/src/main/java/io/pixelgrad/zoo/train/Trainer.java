@@ -130,7 +130,7 @@ public final class Trainer implements AutoCloseable {
     private Closure closure(Batch b, int[] right) {
         return grads -> {
             // Nothing made here outlives the step: gradients are copied into the optimizer's arrays, numbers read out.
-            try (MemoryWorkspace step = stepMemory.enter(); Tape tape = new Tape()) {
+            try (MemoryWorkspace ignored = stepMemory.enter(); Tape tape = new Tape()) {
                 Tensor logits = model.forward(tape.constant(b.images()));
                 Tensor loss = F.crossEntropy(logits, b.labels());
                 Gradients g = tape.backward(loss, ReluRule.STANDARD);
