@@ -9,9 +9,11 @@ import io.pixelgrad.autograd.nn.Init;
 import io.pixelgrad.autograd.nn.Module;
 import io.pixelgrad.autograd.nn.Parameter;
 import io.pixelgrad.autograd.optim.Adam;
+import io.pixelgrad.engine.StepMemory;
 import io.pixelgrad.zoo.models.Architectures;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,7 +25,8 @@ import java.util.Map;
 
 /**
  * Prints where one training step of a small network (28x28 grey input, random batches) spends its time: each
- * layer's forward, each backward step, and the optimizer; medians over the runs.
+ * layer's forward, each backward step, and the optimizer; medians over the runs of the wall time and of how many
+ * cores were busy (process CPU time over wall time).
  */
 public final class TrainProfiler {
 
@@ -44,50 +47,94 @@ public final class TrainProfiler {
         INDArray images = Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
-        Map<String, double[]> times = new LinkedHashMap<>();
-        int warmup = 3;
-        for (int r = 0; r < runs + warmup; r++) {
+        Timings times = new Timings(runs, 3);
+        // each step inside one reused block of memory, as Trainer runs it
+        StepMemory stepMemory = new StepMemory("profile-step");
+        for (int r = 0; r < runs + times.warmup; r++) {
             final int run = r;
-            long step0 = System.nanoTime();
+            long[] closureEnd = new long[2];
+            long[] step0 = times.now();
             adam.step(grads -> {
-                try (Tape tape = new Tape()) {
+                try (MemoryWorkspace ignored = stepMemory.enter(); Tape tape = new Tape()) {
                     Tensor x = tape.constant(images);
                     for (Module part : new Module[]{model.features(), model.classifier()}) {
                         if (part == model.classifier()) x = F.flatten(x);
                         for (Map.Entry<String, Module> e : part.children().entrySet()) {
-                            long t0 = System.nanoTime();
+                            long[] t0 = times.now();
                             x = e.getValue().forward(x);
-                            record(times, run, warmup, runs, "fw " + part.name() + "." + e.getKey() + " " + e.getValue().describe(), t0);
+                            times.record(run, "fw " + part.name() + "." + e.getKey() + " " + e.getValue().describe(), t0);
                         }
                     }
-                    long t0 = System.nanoTime();
+                    long[] t0 = times.now();
                     Tensor loss = F.crossEntropy(x, labels);
-                    record(times, run, warmup, runs, "loss", t0);
+                    times.record(run, "loss", t0);
                     int[] k = {0};
-                    long b0 = System.nanoTime();
+                    long[] b0 = times.now(), last = b0.clone();
                     Gradients g = tape.backward(loss, tape.own(Nd4j.ones(loss.dataType(), loss.shape())), ReluRule.STANDARD,
                             (f, go, gi, nanos) -> {
-                                if (run >= warmup) times.computeIfAbsent("bw " + (k[0]++) + " " + f.name()
-                                        + java.util.Arrays.toString(go.shape()), key -> new double[runs])[run - warmup] = nanos / 1e6;
+                                // from the previous step's end: the step itself and the tape's bookkeeping around it
+                                times.record(run, "bw " + (k[0]++) + " " + f.name() + java.util.Arrays.toString(go.shape()), last);
+                                System.arraycopy(times.now(), 0, last, 0, 2);
                             });
-                    record(times, run, warmup, runs, "backward (all)", b0);
-                    long c0 = System.nanoTime();
+                    times.record(run, "backward (all)", b0);
+                    long[] c0 = times.now();
                     int i = 0;
                     for (Parameter p : model.parameters().values()) grads.get(i++).assign(g.of(p.tensor()));
-                    record(times, run, warmup, runs, "copy gradients", c0);
-                    return loss.value().getDouble(0);
+                    times.record(run, "copy gradients", c0);
+                    double value = loss.value().getDouble(0);
+                    System.arraycopy(times.now(), 0, closureEnd, 0, 2);
+                    return value;
                 }
             });
-            record(times, run, warmup, runs, "STEP (all)", step0);
+            times.record(run, "closing the tape, optimizer update", closureEnd);
+            times.record(run, "STEP (all)", step0);
         }
-        for (Map.Entry<String, double[]> e : times.entrySet()) {
-            double[] v = e.getValue().clone();
-            java.util.Arrays.sort(v);
-            System.out.printf(Locale.ROOT, "%-60s %8.2f ms%n", e.getKey(), v[v.length / 2]);
+        stepMemory.close();
+        System.out.printf(Locale.ROOT, "%-60s %8s %12s%n", "", "wall", "cores busy");
+        for (String key : times.wall.keySet()) {
+            // the process's CPU clock ticks coarsely (10 ms here): totals over all runs, not medians, give the ratio
+            System.out.printf(Locale.ROOT, "%-60s %8.2f ms %6.2f%n", key, median(times.wall.get(key)),
+                    sum(times.cpu.get(key)) / Math.max(1e-9, sum(times.wall.get(key))));
         }
     }
 
-    private static void record(Map<String, double[]> times, int run, int warmup, int runs, String key, long t0) {
-        if (run >= warmup) times.computeIfAbsent(key, k -> new double[runs])[run - warmup] = (System.nanoTime() - t0) / 1e6;
+    private static double sum(double[] values) {
+        double total = 0;
+        for (double v : values) total += v;
+        return total;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /**
+     * Wall time and the whole process's CPU time (every thread, ND4J's native ones too) per named part and run: their
+     * ratio says how many of the cores a part keeps busy.
+     */
+    private static final class Timings {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final Map<String, double[]> wall = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
+        private final int runs, warmup;
+
+        Timings(int runs, int warmup) {
+            this.runs = runs;
+            this.warmup = warmup;
+        }
+
+        /** {wall nanos, process CPU nanos}. */
+        long[] now() {
+            return new long[]{System.nanoTime(), os.getProcessCpuTime()};
+        }
+
+        void record(int run, String key, long[] start) {
+            long[] end = now();
+            if (run < warmup) return;
+            wall.computeIfAbsent(key, k -> new double[runs])[run - warmup] = (end[0] - start[0]) / 1e6;
+            cpu.computeIfAbsent(key, k -> new double[runs])[run - warmup] = (end[1] - start[1]) / 1e6;
+        }
     }
 }

@@ -399,7 +399,15 @@ class CpuKernels extends PortableKernels {
         LongBuffer sw = switches.data().asNioLong();
         Window win = Window.of(s);
         if (nhwc) {
-            Parallel.forEach(n * oh, row -> poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow));
+            Parallel.forRanges((long) n * oh, (r0, r1) -> {
+                // one set of row buffers per thread: a fresh set per row made the pools most of a training step's
+                // garbage (11 MB per call)
+                float[][] buffers = new float[win.kH()][w * c];
+                float[] best = new float[ow * c];
+                long[] index = new long[ow * c];
+                for (int row = (int) r0; row < r1; row++)
+                    poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow, buffers, best, index);
+            });
         } else {
             Parallel.forEach(n * c, plane -> poolPlane(in, dst, sw, win, plane, h, w, oh, ow));
         }
@@ -446,21 +454,19 @@ class CpuKernels extends PortableKernels {
      * row-major order (PyTorch's rule: replace when strictly greater or NaN). The window's input rows are read once,
      * in bulk, and the output row and its switches written once: per-position buffer calls cost more than the compares.
      * VGG's 2x2 windows are chosen without branches ({@link #pool2x2}), unless the rows hold a NaN; every other window
-     * by compare-and-replace ({@link #poolRowExact}).
+     * by compare-and-replace ({@link #poolRowExact}). buffers (kH rows of w*c), best and index are the caller's scratch.
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
-                                            int c, int h, int w, int oh, int ow) {
-        float[][] rows = new float[s.kH()][];
+                                            int c, int h, int w, int oh, int ow, float[][] buffers, float[] best, long[] index) {
+        float[][] rows = new float[s.kH()][];   // the window's input rows, null where a row lies in the padding
         int[] rowOf = new int[s.kH()];
         for (int ky = 0; ky < s.kH(); ky++) {
             int row = i * s.sH() - s.pH() + ky * s.dH();
             rowOf[ky] = row;
             if (row < 0 || row >= h) continue;
-            rows[ky] = new float[w * c];
+            rows[ky] = buffers[ky];
             in.get((n * h + row) * w * c, rows[ky], 0, w * c);
         }
-        float[] best = new float[ow * c];
-        long[] index = new long[ow * c];
         boolean square2 = s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null;
         if (square2 && !hasNaN(rows[0]) && !hasNaN(rows[1])) {
             pool2x2(rows[0], rows[1], best, index, (long) rowOf[0] * w, rowOf[1] - rowOf[0], s.sW(), c, w, ow);
@@ -573,14 +579,21 @@ class CpuKernels extends PortableKernels {
         boolean gradRowMajor = nhwc && disjoint && Layout.isRowMajor(gradOut);
         INDArray g = gradRowMajor ? gradOut : Layout.toLayoutOf(switches, gradOut);
         int oh = (int) g.size(2), ow = (int) g.size(3);
-        INDArray grad = nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
+        // Disjoint windows that tile the input (2x2 stride 2 on an even size) write every input row whole below.
+        boolean tiled = nhwc && disjoint && spec.padH() == 0 && spec.strideH() == spanH && (long) oh * spanH == h;
+        INDArray grad = tiled ? Layout.channelsLast(DataType.FLOAT, n, c, h, w)
+                : nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
         FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
         if (nhwc && disjoint) {
             // Windows that do not overlap (2x2 stride 2): each output row owns its input rows, so threads take whole
             // rows and move them in bulk, which costs far less than a buffer call per element.
-            Parallel.forEach(n * oh, task -> unpoolRowChannelsLast(src, gradRowMajor, dst, sw, task / oh, task % oh, c, h, w,
-                    oh, ow, spec.strideH() * (task % oh) - spec.padH(), spanH));
+            Parallel.forRanges((long) n * oh, (t0, t1) -> {
+                UnpoolScratch scratch = new UnpoolScratch(ow, c, spanH * w * c);
+                for (int task = (int) t0; task < t1; task++)
+                    unpoolRowChannelsLast(src, gradRowMajor, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
+                            spec.strideH() * (task % oh) - spec.padH(), spanH, scratch);
+            });
         } else if (nhwc) {
             // Overlapping windows may send two rows' gradients to one input, so threads split by channel instead.
             Parallel.forRanges(c, (c0, c1) -> {
@@ -607,6 +620,13 @@ class CpuKernels extends PortableKernels {
         return grad;
     }
 
+    /** One thread's buffers for {@link #unpoolRowChannelsLast}: an output row's gradients and switches, its input rows. */
+    private record UnpoolScratch(float[] gradients, long[] switches, float[] channelRow, float[] rows) {
+        UnpoolScratch(int width, int channels, int inputs) {
+            this(new float[width * channels], new long[width * channels], new float[width], new float[inputs]);
+        }
+    }
+
     /**
      * Unpooling of one output row of a channels-last max-pool whose windows do not overlap: its gradients go to their
      * switches in the input rows top .. top + span - 1, which no other output row touches; those rows are gathered in
@@ -614,12 +634,13 @@ class CpuKernels extends PortableKernels {
      * The gradient src is channels-last like the switches, or row-major NCHW when srcRowMajor.
      */
     private static void unpoolRowChannelsLast(FloatBuffer src, boolean srcRowMajor, FloatBuffer dst, LongBuffer sw, int b,
-                                              int i, int c, int h, int w, int oh, int ow, int top, int span) {
+                                              int i, int c, int h, int w, int oh, int ow, int top, int span,
+                                              UnpoolScratch scratch) {
         int outBase = (b * oh + i) * ow * c;
-        float[] g = new float[ow * c];
-        long[] switches = new long[ow * c];
+        float[] g = scratch.gradients();
+        long[] switches = scratch.switches();
         if (srcRowMajor) {
-            float[] row = new float[ow];
+            float[] row = scratch.channelRow();
             for (int ch = 0; ch < c; ch++) {
                 src.get(((b * c + ch) * oh + i) * ow, row, 0, ow);
                 for (int j = 0; j < ow; j++) g[j * c + ch] = row[j];
@@ -628,7 +649,8 @@ class CpuKernels extends PortableKernels {
             src.get(outBase, g, 0, g.length);
         }
         sw.get(outBase, switches, 0, switches.length);
-        float[] rows = new float[span * w * c];
+        float[] rows = scratch.rows();
+        java.util.Arrays.fill(rows, 0f);
         long first = (long) top * w;
         for (int j = 0, k = 0; j < ow; j++)
             for (int ch = 0; ch < c; ch++, k++) rows[(int) (switches[k] - first) * c + ch] += g[k];

@@ -111,6 +111,38 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * A 2x2 stride-2 unpooling of an even-sized input writes the whole gradient without zeroing it first: run in step
+     * memory whose block was filled with NaN the step before, every element must still be the portable kernel's.
+     */
+    @Test
+    void unpoolingThatTilesTheInputWritesEveryElement() {
+        PoolSpec spec = PoolSpec.of(2, 2);
+        for (long[] shape : new long[][]{{2, 3, 8, 10}, {2, 3, 8, 9}, {3, 16, 14, 14}}) {
+            INDArray x = randn(shape);
+            MaxPoolResult p = portable.maxPool2d(x, spec);
+            INDArray g = randn(p.output().shape());
+            INDArray expected = portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec);
+            INDArray xl = Layout.channelsLast(DataType.FLOAT, shape[0], shape[1], shape[2], shape[3]).assign(x);
+            INDArray gl = Layout.channelsLast(DataType.FLOAT, g.size(0), g.size(1), g.size(2), g.size(3)).assign(g);
+            try (StepMemory memory = new StepMemory("unpool-test")) {
+                for (int step = 0; step < 3; step++) {
+                    try (var ignored = memory.enter()) {
+                        if (step == 0) {
+                            Nd4j.createUninitialized(DataType.FLOAT, 8 * x.length()).assign(Float.NaN);
+                            continue;
+                        }
+                        MaxPoolResult l = cpu.maxPool2d(xl, spec);
+                        INDArray fromChannelsLast = cpu.maxUnpoolAdd(gl, l.switches(), x.shape(), spec);
+                        INDArray fromRowMajor = cpu.maxUnpoolAdd(g, l.switches(), x.shape(), spec);
+                        assertEquals(expected, fromChannelsLast.dup('c'), java.util.Arrays.toString(shape));
+                        assertEquals(expected, fromRowMajor.dup('c'), java.util.Arrays.toString(shape));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void reluRulesAgreeInBothLayouts() {
         INDArray x = randn(2, 5, 6, 7), g = randn(2, 5, 6, 7);

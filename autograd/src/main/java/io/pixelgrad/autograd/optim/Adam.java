@@ -24,6 +24,9 @@ import java.util.Map;
  */
 public final class Adam extends Optimizer {
 
+    /** Elements per block of the float32 update: four 16 KB arrays. */
+    private static final int UPDATE_BLOCK = 4096;
+
     private final double beta1, beta2, eps, weightDecay;
     private final INDArray[] m, v;
 
@@ -97,22 +100,26 @@ public final class Adam extends Optimizer {
         float bc2 = (float) biasCorrection2Sqrt, e = (float) eps, step = (float) -stepSize, wd = (float) weightDecay;
         boolean decay = weightDecay != 0;
         Parallel.forRanges(p.length(), (from, to) -> {
-            int n = (int) (to - from), at = (int) from;
-            float[] pp = new float[n], gg = new float[n], mm = new float[n], vv = new float[n];
-            pb.get(at, pp);
-            gb.get(at, gg);
-            mb.get(at, mm);
-            vb.get(at, vv);
-            for (int k = 0; k < n; k++) {
-                float gk = decay ? pp[k] * wd + gg[k] : gg[k];
-                mm[k] = mm[k] * b1 + gk * c1;
-                vv[k] = vv[k] * b2 + gk * c2 * gk;
-                float denominator = (float) Math.sqrt(vv[k]) / bc2 + e;
-                pp[k] = pp[k] + mm[k] * step / denominator;
+            // in blocks that stay in cache, through one set of arrays per thread (not four copies of the parameter)
+            int block = (int) Math.min(UPDATE_BLOCK, to - from);
+            float[] pp = new float[block], gg = new float[block], mm = new float[block], vv = new float[block];
+            for (long start = from; start < to; start += block) {
+                int n = (int) Math.min(block, to - start), at = (int) start;
+                pb.get(at, pp, 0, n);
+                gb.get(at, gg, 0, n);
+                mb.get(at, mm, 0, n);
+                vb.get(at, vv, 0, n);
+                for (int k = 0; k < n; k++) {
+                    float gk = decay ? pp[k] * wd + gg[k] : gg[k];
+                    mm[k] = mm[k] * b1 + gk * c1;
+                    vv[k] = vv[k] * b2 + gk * c2 * gk;
+                    float denominator = (float) Math.sqrt(vv[k]) / bc2 + e;
+                    pp[k] = pp[k] + mm[k] * step / denominator;
+                }
+                pb.put(at, pp, 0, n);
+                mb.put(at, mm, 0, n);
+                vb.put(at, vv, 0, n);
             }
-            pb.put(at, pp);
-            mb.put(at, mm);
-            vb.put(at, vv);
         });
     }
 

@@ -1,6 +1,7 @@
 package io.pixelgrad.zoo.train;
 
 import io.pixelgrad.autograd.Tape;
+import io.pixelgrad.autograd.nn.Parameter;
 import io.pixelgrad.engine.StepMemory;
 import io.pixelgrad.zoo.data.Batch;
 import io.pixelgrad.zoo.data.Batches;
@@ -24,6 +25,10 @@ public record Evaluation(int count, double loss, double accuracy, int[][] confus
         int[][] confusion = new int[k][k];
         double lossSum = 0;
         int correct = 0, count = 0;
+        // Frozen for the passes, so nothing is recorded for a backward pass: pools need no switches, activations are
+        // freed as soon as the next layer has read them. The caller's trainable parameters are restored after.
+        List<Parameter> trainable = model.parameters().values().stream().filter(Parameter::trainable).toList();
+        trainable.forEach(p -> p.setTrainable(false));
         try (StepMemory memory = new StepMemory("evaluate")) {
             for (Batch b : batches) {
                 // only numbers leave a batch's scope, so every batch after the first reuses its memory
@@ -38,6 +43,8 @@ public record Evaluation(int count, double loss, double accuracy, int[][] confus
                     count += b.size();
                 }
             }
+        } finally {
+            trainable.forEach(p -> p.setTrainable(true));
         }
         return new Evaluation(count, count == 0 ? 0 : lossSum / count, count == 0 ? 0 : (double) correct / count, confusion, classes);
     }
