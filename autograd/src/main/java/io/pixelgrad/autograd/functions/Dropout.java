@@ -21,6 +21,9 @@ import java.util.Random;
  */
 public final class Dropout extends Function {
 
+    /** Units per block of the float32 path: the draws and both outputs stay in cache. */
+    private static final int BLOCK = 4096;
+
     private final INDArray noise;   // 0 or 1/(1-p) per unit: PyTorch's "noise" tensor
 
     private Dropout(Tensor x, INDArray noise) {
@@ -59,15 +62,21 @@ public final class Dropout extends Function {
         Parallel.forRanges(length, (from, to) -> {
             JumpableRandom r = random.copy();
             r.skip(2 * from);
-            int n = (int) (to - from), at = (int) from;
-            float[] values = new float[n], factors = new float[n];
-            in.get(at, values);
-            for (int i = 0; i < n; i++) {
-                factors[i] = r.nextDouble() >= p ? scale : 0f;
-                values[i] *= factors[i];
+            int block = (int) Math.min(BLOCK, to - from);
+            double[] draws = new double[block];
+            float[] values = new float[block], factors = new float[block];
+            for (long start = from; start < to; start += block) {
+                int n = (int) Math.min(block, to - start), at = (int) start;
+                if (n < block) draws = new double[n];
+                r.nextDoubles(draws);
+                in.get(at, values, 0, n);
+                for (int i = 0; i < n; i++) {
+                    factors[i] = draws[i] >= p ? scale : 0f;
+                    values[i] *= factors[i];
+                }
+                noiseOut.put(at, factors, 0, n);
+                out.put(at, values, 0, n);
             }
-            noiseOut.put(at, factors);
-            out.put(at, values);
         });
         if (input != x.value()) Arrays.release(input);
         return new Dropout(x, noise).output(y);

@@ -40,10 +40,54 @@ public final class JumpableRandom extends java.util.Random {
 
     /**
      * Advances as {@code steps} calls of the generator would (nextDouble takes two, nextInt and nextFloat one), in
-     * O(log steps): the composition of x -> a x + c with itself, by repeated squaring, modulo 2^48.
+     * O(log steps).
      */
     public void skip(long steps) {
         if (steps < 0) throw new IllegalArgumentException("cannot skip backwards: " + steps);
+        long[] jump = jump(steps);
+        state = (jump[0] * state + jump[1]) & MASK;
+    }
+
+    /**
+     * Fills values with what values.length calls of nextDouble() would return, in order, and advances past them. The
+     * draws are made by four interleaved streams, each jumping over the other three's draws: within one stream every
+     * draw waits for the previous multiplication, while four streams keep the multiplier busy (about twice as fast).
+     */
+    public void nextDoubles(double[] values) {
+        long[] over = jump(6);   // from a stream's second step to its next draw: past the other streams' two steps each
+        long jm = over[0], ja = over[1];
+        long s0 = state, s1 = step(step(s0)), s2 = step(step(s1)), s3 = step(step(s2));
+        int i = 0;
+        for (; i + 4 <= values.length; i += 4) {
+            long a0 = step(s0), a1 = step(s1), a2 = step(s2), a3 = step(s3);
+            long b0 = step(a0), b1 = step(a1), b2 = step(a2), b3 = step(a3);
+            values[i] = draw(a0, b0);
+            values[i + 1] = draw(a1, b1);
+            values[i + 2] = draw(a2, b2);
+            values[i + 3] = draw(a3, b3);
+            s0 = (b0 * jm + ja) & MASK;
+            s1 = (b1 * jm + ja) & MASK;
+            s2 = (b2 * jm + ja) & MASK;
+            s3 = (b3 * jm + ja) & MASK;
+        }
+        state = s0;   // the first stream stands where the next draw begins
+        for (; i < values.length; i++) values[i] = nextDouble();
+    }
+
+    private static long step(long s) {
+        return (s * MULTIPLIER + ADDEND) & MASK;
+    }
+
+    /** nextDouble() from the generator's two states: next(26) then next(27), as java.util.Random combines them. */
+    private static double draw(long first, long second) {
+        return ((((long) (int) (first >>> 22)) << 27) + (int) (second >>> 21)) * 0x1.0p-53;
+    }
+
+    /**
+     * The map x -> multiplier x + addend (mod 2^48) that {@code steps} steps of the generator make: the composition of
+     * x -> a x + c with itself, by repeated squaring.
+     */
+    private static long[] jump(long steps) {
         long multiplier = 1, addend = 0, m = MULTIPLIER, a = ADDEND;
         for (long k = steps; k > 0; k >>>= 1) {
             if ((k & 1) != 0) {
@@ -53,6 +97,6 @@ public final class JumpableRandom extends java.util.Random {
             a = (m + 1) * a;
             m *= m;
         }
-        state = (multiplier * state + addend) & MASK;
+        return new long[]{multiplier, addend};
     }
 }

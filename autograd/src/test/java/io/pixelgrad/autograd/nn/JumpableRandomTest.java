@@ -48,6 +48,20 @@ class JumpableRandomTest {
     }
 
     @Test
+    void drawingManyDoublesAtOnceEqualsDrawingThemOneByOne() {
+        for (int count : new int[]{0, 1, 3, 4, 5, 8, 1001}) {
+            Random reference = new Random(11);
+            JumpableRandom ours = new JumpableRandom(11);
+            reference.nextInt();   // start somewhere other than the seed's first state
+            ours.nextInt();
+            double[] many = new double[count];
+            ours.nextDoubles(many);
+            for (int i = 0; i < count; i++) assertEquals(reference.nextDouble(), many[i], 0, "draw " + i + " of " + count);
+            assertEquals(reference.nextInt(), ours.nextInt(), "the generator continues after the " + count + " draws");
+        }
+    }
+
+    @Test
     void dropoutDrawsTheSameMaskSplitOverThreads() {
         Random reference = new Random(5);
         JumpableRandom ours = new JumpableRandom(5);
