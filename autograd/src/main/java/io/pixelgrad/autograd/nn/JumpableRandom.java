@@ -9,6 +9,8 @@ public final class JumpableRandom extends java.util.Random {
 
     private static final long serialVersionUID = 1L;
     private static final long MULTIPLIER = 0x5DEECE66DL, ADDEND = 0xBL, MASK = (1L << 48) - 1;
+    /** From a stream's second step in {@link #nextDoubles} to its next draw: past the other three streams' two steps each. */
+    private static final long[] PAST_OTHER_STREAMS = jump(6);
     private long state;
 
     /** The generator that {@code new java.util.Random(seed)} is. */
@@ -54,8 +56,7 @@ public final class JumpableRandom extends java.util.Random {
      * draw waits for the previous multiplication, while four streams keep the multiplier busy (about twice as fast).
      */
     public void nextDoubles(double[] values) {
-        long[] over = jump(6);   // from a stream's second step to its next draw: past the other streams' two steps each
-        long jm = over[0], ja = over[1];
+        long jm = PAST_OTHER_STREAMS[0], ja = PAST_OTHER_STREAMS[1];
         long s0 = state, s1 = step(step(s0)), s2 = step(step(s1)), s3 = step(step(s2));
         int i = 0;
         for (; i + 4 <= values.length; i += 4) {
