@@ -13,6 +13,14 @@ public interface BackwardListener {
     /** Called after function f turned gradOutput into gradInputs (entries may be null), taking nanos nanoseconds. */
     void onStep(Function f, INDArray gradOutput, INDArray[] gradInputs, long nanos);
 
+    /**
+     * Whether every function must be reported on its own. A listener that answers false (a profiler) lets the tape
+     * take a max-pool and the ReLU before it as one step, reported as the max-pool; traces keep the default.
+     */
+    default boolean needsEveryStep() {
+        return true;
+    }
+
     /** A listener that does nothing. */
     BackwardListener NONE = (f, g, gi, t) -> {
     };

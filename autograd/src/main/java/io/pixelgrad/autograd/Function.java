@@ -35,6 +35,15 @@ public abstract class Function {
      */
     protected abstract INDArray[] backward(INDArray gradOutput, ReluRule rule);
 
+    /**
+     * A shortcut through this function and the one that created its only input, taken as one step: the gradients
+     * for that creator's inputs, or null when there is none (the default). The tape asks only when the gradient
+     * between the two goes nowhere else and nobody watches it. output is this function's forward result.
+     */
+    protected INDArray[] backwardThroughCreatorOfInput(INDArray gradOutput, INDArray output, ReluRule rule) {
+        return null;
+    }
+
     /** Frees the arrays this function allocated and saved for backward (not its inputs' values). */
     protected void release() {
     }

@@ -157,6 +157,7 @@ public final class Tape implements AutoCloseable {
         if (atModuleOutputs) captured.forEach((name, tensor) -> names.computeIfAbsent(tensor, t -> new ArrayList<>()).add(name));
         Map<String, INDArray> atModules = new LinkedHashMap<>();
         Set<Tensor> after = stopAt == null ? null : downstreamOf(stopAt);
+        Map<Tensor, Integer> consumers = listener == BackwardListener.NONE || !listener.needsEveryStep() ? consumerCounts() : null;
         for (int i = functions.size() - 1; i >= 0; i--) {
             Tensor out = outputs.get(i);
             if (after != null && !after.contains(out)) continue;  // computed before the targets: not needed
@@ -165,9 +166,13 @@ public final class Tape implements AutoCloseable {
             for (String name : names.getOrDefault(out, List.of())) atModules.put(name, own(g.dup()));
             Function f = functions.get(i);
             long started = System.nanoTime();
-            INDArray[] inputGrads = f.backward(g, rule);
+            Function creator = consumers == null ? null : creatorToTakeAlong(f, consumers, pending, names, stopAt, after);
+            INDArray[] inputGrads = creator == null ? null : f.backwardThroughCreatorOfInput(g, out.value(), rule);
+            boolean tookCreatorAlong = inputGrads != null;
+            if (!tookCreatorAlong) inputGrads = f.backward(g, rule);
             listener.onStep(f, g, inputGrads, System.nanoTime() - started);
-            Tensor[] inputs = f.inputs();
+            // after a shortcut both functions are done, and the gradients belong to the creator's inputs
+            Tensor[] inputs = (tookCreatorAlong ? creator : f).inputs();
             boolean passedThrough = false;
             for (int j = 0; j < inputs.length; j++) {
                 INDArray gi = inputGrads[j];
@@ -196,6 +201,27 @@ public final class Tape implements AutoCloseable {
             leaves.put(e.getKey(), e.getValue());
         }
         return new Gradients(this, leaves, atModules);
+    }
+
+    /** How many recorded functions consume each tensor (a function that takes one tensor twice counts twice). */
+    private Map<Tensor, Integer> consumerCounts() {
+        Map<Tensor, Integer> counts = new IdentityHashMap<>();
+        for (Function f : functions) for (Tensor in : f.inputs()) counts.merge(in, 1, Integer::sum);
+        return counts;
+    }
+
+    /**
+     * The creator of f's only input when f may go backwards through both in one step: the gradient at that input
+     * comes from f alone and nobody asked for it (not the root, not a watched module's output, not a stopping point).
+     */
+    private static Function creatorToTakeAlong(Function f, Map<Tensor, Integer> consumers, Map<Tensor, INDArray> pending,
+                                               Map<Tensor, List<String>> names, Set<Tensor> stopAt, Set<Tensor> after) {
+        Tensor[] inputs = f.inputs();
+        if (inputs.length != 1) return null;
+        Tensor between = inputs[0];
+        boolean alone = consumers.getOrDefault(between, 0) == 1 && !pending.containsKey(between) && !names.containsKey(between);
+        boolean wanted = (stopAt != null && stopAt.contains(between)) || (after != null && !after.contains(between));
+        return alone && !wanted ? between.creator() : null;
     }
 
     /** Outputs of the recorded functions that depend on any of the given tensors, which are excluded themselves. */

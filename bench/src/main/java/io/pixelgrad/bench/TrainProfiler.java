@@ -1,6 +1,8 @@
 package io.pixelgrad.bench;
 
+import io.pixelgrad.autograd.BackwardListener;
 import io.pixelgrad.autograd.F;
+import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.Gradients;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
@@ -33,11 +35,15 @@ public final class TrainProfiler {
     private TrainProfiler() {
     }
 
-    /** Usage: TrainProfiler NETWORK [batch] [runs]. */
+    /**
+     * Usage: TrainProfiler NETWORK [batch] [runs] [stepwise]. "stepwise" takes every backward step on its own, as a
+     * gradient trace does (no max-pool taken together with the ReLU before it), to compare with training's pass.
+     */
     public static void main(String[] args) {
         Classifier model = Architectures.create(args[0], 10, 1);
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        boolean stepwise = args.length > 3 && args[3].equals("stepwise");
         Init.randomize(model, 1);
         model.setTrainable(true);
         model.train(io.pixelgrad.zoo.data.Seeds.random(1, "dropout", 0));
@@ -71,10 +77,18 @@ public final class TrainProfiler {
                     int[] k = {0};
                     long[] b0 = times.now(), last = b0.clone();
                     Gradients g = tape.backward(loss, tape.own(Nd4j.ones(loss.dataType(), loss.shape())), ReluRule.STANDARD,
-                            (f, go, gi, nanos) -> {
-                                // from the previous step's end: the step itself and the tape's bookkeeping around it
-                                times.record(run, "bw " + (k[0]++) + " " + f.name() + java.util.Arrays.toString(go.shape()), last);
-                                System.arraycopy(times.now(), 0, last, 0, 2);
+                            new BackwardListener() {
+                                @Override
+                                public void onStep(Function f, INDArray go, INDArray[] gi, long nanos) {
+                                    // from the previous step's end: the step itself and the tape's bookkeeping around it
+                                    times.record(run, "bw " + (k[0]++) + " " + f.name() + java.util.Arrays.toString(go.shape()), last);
+                                    System.arraycopy(times.now(), 0, last, 0, 2);
+                                }
+
+                                @Override
+                                public boolean needsEveryStep() {
+                                    return stepwise;  // by default, profile the steps as training takes them
+                                }
                             });
                     times.record(run, "backward (all)", b0);
                     long[] c0 = times.now();

@@ -572,9 +572,26 @@ class CpuKernels extends PortableKernels {
         boolean nhwc = Layout.isChannelsLast(switches);
         if (gradOut.dataType() != DataType.FLOAT || !(nhwc || Layout.isRowMajor(switches)))
             return super.maxUnpoolAdd(gradOut, switches, inputShape, spec);
+        return unpool(gradOut, switches, null, inputShape, spec);
+    }
+
+    /** The ReLU rule is applied to each output row's gradients as the row kernel reads them: no array in between. */
+    @Override
+    public INDArray maxUnpoolReluBackward(INDArray gradOut, INDArray pooled, INDArray switches, long[] inputShape,
+                                          PoolSpec spec, boolean clampGradient, boolean maskByInput) {
+        boolean rowKernel = gradOut.dataType() == DataType.FLOAT && spec.windowsDisjoint() && Layout.isChannelsLast(switches)
+                && Layout.isChannelsLast(pooled) && pooled.dataType() == DataType.FLOAT;
+        if (!rowKernel)
+            return super.maxUnpoolReluBackward(gradOut, pooled, switches, inputShape, spec, clampGradient, maskByInput);
+        return unpool(gradOut, switches, new ReluAtWinners(pooled.data().asNioFloat(), clampGradient, maskByInput), inputShape, spec);
+    }
+
+    /** {@link #maxUnpoolAdd} of a float gradient; with a ReLU rule (disjoint windows, channels-last only) applied on the way. */
+    private INDArray unpool(INDArray gradOut, INDArray switches, ReluAtWinners relu, long[] inputShape, PoolSpec spec) {
+        boolean nhwc = Layout.isChannelsLast(switches);
         int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
-        int spanH = (spec.kernelH() - 1) * spec.dilationH() + 1, spanW = (spec.kernelW() - 1) * spec.dilationW() + 1;
-        boolean disjoint = spec.strideH() >= spanH && spec.strideW() >= spanW;
+        int spanH = spec.spanH();
+        boolean disjoint = spec.windowsDisjoint();
         // a row-major gradient (a convolution's input gradient) is read as it is by the row kernel below, not copied
         boolean gradRowMajor = nhwc && disjoint && Layout.isRowMajor(gradOut);
         INDArray g = gradRowMajor ? gradOut : Layout.toLayoutOf(switches, gradOut);
@@ -591,7 +608,7 @@ class CpuKernels extends PortableKernels {
             Parallel.forRanges((long) n * oh, (t0, t1) -> {
                 UnpoolScratch scratch = new UnpoolScratch(ow, c, spanH * w * c);
                 for (int task = (int) t0; task < t1; task++)
-                    unpoolRowChannelsLast(src, gradRowMajor, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
+                    unpoolRowChannelsLast(src, gradRowMajor, relu, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
                             spec.strideH() * (task % oh) - spec.padH(), spanH, scratch);
             });
         } else if (nhwc) {
@@ -620,10 +637,27 @@ class CpuKernels extends PortableKernels {
         return grad;
     }
 
-    /** One thread's buffers for {@link #unpoolRowChannelsLast}: an output row's gradients and switches, its input rows. */
-    private record UnpoolScratch(float[] gradients, long[] switches, float[] channelRow, float[] rows) {
+    /**
+     * One thread's buffers for {@link #unpoolRowChannelsLast}: an output row's gradients, switches and pooled values,
+     * its input rows.
+     */
+    private record UnpoolScratch(float[] gradients, long[] switches, float[] pooled, float[] channelRow, float[] rows) {
         UnpoolScratch(int width, int channels, int inputs) {
-            this(new float[width * channels], new long[width * channels], new float[width], new float[inputs]);
+            this(new float[width * channels], new long[width * channels], new float[width * channels], new float[width],
+                    new float[inputs]);
+        }
+    }
+
+    /** A ReLU backward rule taken at a channels-last max-pool's output values, the winners of the windows. */
+    private record ReluAtWinners(FloatBuffer pooled, boolean clampGradient, boolean maskByInput) {
+
+        /** Applies the rule to one output row's gradients g (channels-last, from outBase) in place. */
+        void apply(int outBase, float[] g, float[] values) {
+            pooled.get(outBase, values, 0, g.length);
+            for (int k = 0; k < g.length; k++) {
+                float v = clampGradient ? Math.max(g[k], 0f) : g[k];
+                g[k] = maskByInput ? positive(values[k]) * v : v;
+            }
         }
     }
 
@@ -631,11 +665,12 @@ class CpuKernels extends PortableKernels {
      * Unpooling of one output row of a channels-last max-pool whose windows do not overlap: its gradients go to their
      * switches in the input rows top .. top + span - 1, which no other output row touches; those rows are gathered in
      * one array (a switch's offset from the first row's start is its place there, no division) and written whole.
-     * The gradient src is channels-last like the switches, or row-major NCHW when srcRowMajor.
+     * The gradient src is channels-last like the switches, or row-major NCHW when srcRowMajor; relu, when not null, is
+     * applied to the row's gradients before they move.
      */
-    private static void unpoolRowChannelsLast(FloatBuffer src, boolean srcRowMajor, FloatBuffer dst, LongBuffer sw, int b,
-                                              int i, int c, int h, int w, int oh, int ow, int top, int span,
-                                              UnpoolScratch scratch) {
+    private static void unpoolRowChannelsLast(FloatBuffer src, boolean srcRowMajor, ReluAtWinners relu, FloatBuffer dst,
+                                              LongBuffer sw, int b, int i, int c, int h, int w, int oh, int ow, int top,
+                                              int span, UnpoolScratch scratch) {
         int outBase = (b * oh + i) * ow * c;
         float[] g = scratch.gradients();
         long[] switches = scratch.switches();
@@ -648,6 +683,7 @@ class CpuKernels extends PortableKernels {
         } else {
             src.get(outBase, g, 0, g.length);
         }
+        if (relu != null) relu.apply(outBase, g, scratch.pooled());
         sw.get(outBase, switches, 0, switches.length);
         float[] rows = scratch.rows();
         java.util.Arrays.fill(rows, 0f);

@@ -55,6 +55,24 @@ public interface Kernels {
     /** Routes gradOut to the switches of a max-pool, adding where windows overlap; returns an array of inputShape. */
     INDArray maxUnpoolAdd(INDArray gradOut, INDArray switches, long[] inputShape, PoolSpec spec);
 
+    /**
+     * The gradient reaching the input of a ReLU whose output only a max-pool with disjoint windows consumed: the
+     * ReLU's backward rule ({@link #reluBackward}'s flags) taken at the pooled values, then routed to the switches.
+     * A winner is positive exactly when its ReLU input was, and every other position gets zero either way, so this
+     * equals unpooling and then the ReLU's backward (up to the sign of zeros) with a pass over the small gradient
+     * only. Returns an array of inputShape.
+     */
+    default INDArray maxUnpoolReluBackward(INDArray gradOut, INDArray pooled, INDArray switches, long[] inputShape,
+                                           PoolSpec spec, boolean clampGradient, boolean maskByInput) {
+        if (!spec.windowsDisjoint()) throw new IllegalArgumentException("the ReLU rule is taken at the winners only when windows are disjoint");
+        INDArray atWinners = reluBackward(pooled, gradOut, clampGradient, maskByInput);
+        try {
+            return maxUnpoolAdd(atWinners, switches, inputShape, spec);
+        } finally {
+            Arrays.release(atWinners);
+        }
+    }
+
     /** Average pooling, zero padding counted in the divisor (PyTorch's default count_include_pad=True). */
     INDArray avgPool2d(INDArray x, PoolSpec spec);
 

@@ -24,6 +24,21 @@ public record PoolSpec(int kernelH, int kernelW, int strideH, int strideW, int p
         return new PoolSpec(kernel, kernel, stride, stride, padding, padding, 1, 1);
     }
 
+    /** Rows one window spans: (kernel - 1) * dilation + 1. */
+    public int spanH() {
+        return (kernelH - 1) * dilationH + 1;
+    }
+
+    /** Columns one window spans: (kernel - 1) * dilation + 1. */
+    public int spanW() {
+        return (kernelW - 1) * dilationW + 1;
+    }
+
+    /** Whether no input position lies in two windows (the stride is at least the span): 2x2 stride 2, not 3x3 stride 2. */
+    public boolean windowsDisjoint() {
+        return strideH >= spanH() && strideW >= spanW();
+    }
+
     /** Output height for an input of height {@code h}. */
     public long outH(long h) {
         return Math.floorDiv(h + 2L * padH - (long) dilationH * (kernelH - 1) - 1, strideH) + 1;

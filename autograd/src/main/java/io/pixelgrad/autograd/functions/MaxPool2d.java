@@ -53,6 +53,20 @@ public final class MaxPool2d extends Function {
         return new INDArray[]{KERNELS.maxUnpoolAdd(g, switches, inputShape, spec)};
     }
 
+    /**
+     * After a ReLU, with windows that do not overlap and a built-in rule: the rule taken at the pooled values as the
+     * gradient is unpooled ({@code Kernels.maxUnpoolReluBackward}), without a pass over the ReLU's large gradient.
+     * Overlapping windows add two gradients at one winner before the rule, which the guided and deconvnet rules do not
+     * commute with; a rule of one's own may look at more than the sign; both take the two steps.
+     */
+    @Override
+    protected INDArray[] backwardThroughCreatorOfInput(INDArray g, INDArray output, ReluRule rule) {
+        boolean standard = rule == ReluRule.STANDARD, guided = rule == ReluRule.GUIDED;
+        if (!(inputs()[0].creator() instanceof Relu) || !spec.windowsDisjoint() || !(standard || guided || rule == ReluRule.DECONVNET))
+            return null;
+        return new INDArray[]{KERNELS.maxUnpoolReluBackward(g, output, switches, inputShape, spec, !standard, standard || guided)};
+    }
+
     @Override
     protected void release() {
         Arrays.release(switches);
