@@ -404,9 +404,9 @@ class CpuKernels extends PortableKernels {
                 // garbage (11 MB per call)
                 float[][] buffers = new float[win.kH()][w * c];
                 float[] best = new float[ow * c];
-                long[] index = new long[ow * c];
+                long[] index = new long[ow * c], keys = new long[c];
                 for (int row = (int) r0; row < r1; row++)
-                    poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow, buffers, best, index);
+                    poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow, buffers, best, index, keys);
             });
         } else {
             Parallel.forEach(n * c, plane -> poolPlane(in, dst, sw, win, plane, h, w, oh, ow));
@@ -435,13 +435,17 @@ class CpuKernels extends PortableKernels {
     /**
      * A candidate of a 2x2 max-pool window as one long whose order is the pooling's choice: the value's float order in
      * the high bits (the raw bits mapped so that integer order is float order, with -0.0 and 0.0 equal, as a float
-     * compare sees them), and in the low two bits tie = 3 - place in the window, so that among equal values the first in
-     * row-major order wins, PyTorch's rule. NaN is not ordered this way; rows with a NaN take the exact loop.
+     * compare sees them), and in the low four bits tie = 15 - place in the window (up to 16 places), so that among equal
+     * values the first in row-major order wins, PyTorch's rule. NaN is not ordered this way; rows with a NaN take the
+     * exact loop.
      */
     static long poolKey(int bits, int tie) {
         int sortable = (bits ^ ((bits >> 31) & 0x7fffffff)) + (bits >>> 31);
-        return ((long) sortable << 2) | tie;
+        return ((long) sortable << 4) | tie;
     }
+
+    /** Below every key: the running maximum's start, far enough from Long.MIN_VALUE that maxKey's difference cannot overflow. */
+    private static final long NO_KEY = Long.MIN_VALUE / 2;
 
     /** max(a, b) of two keys without a branch: a window's winner is a coin toss per element, so a branch mispredicts. */
     static long maxKey(long a, long b) {
@@ -457,7 +461,8 @@ class CpuKernels extends PortableKernels {
      * by compare-and-replace ({@link #poolRowExact}). buffers (kH rows of w*c), best and index are the caller's scratch.
      */
     private static void poolRowChannelsLast(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int n, int i,
-                                            int c, int h, int w, int oh, int ow, float[][] buffers, float[] best, long[] index) {
+                                            int c, int h, int w, int oh, int ow, float[][] buffers, float[] best, long[] index,
+                                            long[] keys) {
         float[][] rows = new float[s.kH()][];   // the window's input rows, null where a row lies in the padding
         int[] rowOf = new int[s.kH()];
         for (int ky = 0; ky < s.kH(); ky++) {
@@ -468,8 +473,12 @@ class CpuKernels extends PortableKernels {
             in.get((n * h + row) * w * c, rows[ky], 0, w * c);
         }
         boolean square2 = s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null;
-        if (square2 && !hasNaN(rows[0]) && !hasNaN(rows[1])) {
+        boolean noNaN = true;
+        for (float[] r : rows) noNaN &= r == null || !hasNaN(r);
+        if (square2 && noNaN) {
             pool2x2(rows[0], rows[1], best, index, (long) rowOf[0] * w, rowOf[1] - rowOf[0], s.sW(), c, w, ow);
+        } else if (noNaN && s.kH() * s.kW() <= 16) {
+            poolRowKeys(rows, rowOf, best, index, keys, s, c, w, ow);
         } else {
             poolRowExact(rows, rowOf, best, index, s, c, w, ow);
         }
@@ -489,11 +498,45 @@ class CpuKernels extends PortableKernels {
         for (int j = 0; j < ow; j++) {
             int left = j * stride, o = j * c, a = left * c, b = a + c;
             for (int ch = 0; ch < c; ch++) {
-                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(top[a + ch]), 3), poolKey(Float.floatToRawIntBits(top[b + ch]), 2)),
-                        maxKey(poolKey(Float.floatToRawIntBits(bottom[a + ch]), 1), poolKey(Float.floatToRawIntBits(bottom[b + ch]), 0)));
-                int k = 3 - (int) (m & 3), dy = k >> 1, dx = k & 1;   // k: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
+                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(top[a + ch]), 15), poolKey(Float.floatToRawIntBits(top[b + ch]), 14)),
+                        maxKey(poolKey(Float.floatToRawIntBits(bottom[a + ch]), 13), poolKey(Float.floatToRawIntBits(bottom[b + ch]), 12)));
+                int k = 15 - (int) (m & 15), dy = k >> 1, dx = k & 1;   // k: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
                 best[o + ch] = (dy == 0 ? top : bottom)[a + dx * c + ch];
                 index[o + ch] = first + left + dx + (long) dy * rowStep * w;
+            }
+        }
+    }
+
+    /**
+     * {@link #poolRowExact} for windows of at most 16 places and rows without NaN (AlexNet's 3x3 stride 2): every
+     * candidate becomes a {@link #poolKey} with tie 15 - its place, and a window's winner is the running maximum of the
+     * keys, with no branch per element; which candidate wins is a coin toss that a branch mispredicts.
+     */
+    private static void poolRowKeys(float[][] rows, int[] rowOf, float[] best, long[] index, long[] keys, Window s,
+                                    int c, int w, int ow) {
+        int kW = s.kW();
+        for (int j = 0; j < ow; j++) {
+            int o = j * c, left = j * s.sW() - s.pW();
+            java.util.Arrays.fill(keys, NO_KEY);
+            for (int ky = 0; ky < s.kH(); ky++) {
+                float[] r = rows[ky];
+                if (r == null) continue;
+                for (int kx = 0; kx < kW; kx++) {
+                    int col = left + kx * s.dW();
+                    if (col < 0 || col >= w) continue;
+                    int at = col * c, tie = 15 - (ky * kW + kx);
+                    for (int ch = 0; ch < c; ch++) keys[ch] = maxKey(keys[ch], poolKey(Float.floatToRawIntBits(r[at + ch]), tie));
+                }
+            }
+            for (int ch = 0; ch < c; ch++) {
+                if (keys[ch] == NO_KEY) {   // a window wholly in the padding, as the exact loop leaves it
+                    best[o + ch] = Float.NEGATIVE_INFINITY;
+                    index[o + ch] = 0;
+                    continue;
+                }
+                int k = 15 - (int) (keys[ch] & 15), ky = k / kW, col = left + (k - ky * kW) * s.dW();
+                best[o + ch] = rows[ky][col * c + ch];
+                index[o + ch] = (long) rowOf[ky] * w + col;
             }
         }
     }

@@ -22,9 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class MaxPoolTiesTest {
 
-    /** VGG's 2x2, AlexNet's 3x3 stride 2, a padded window, overlapping 2x2 and a 2x2 dilated in height. */
+    /**
+     * VGG's 2x2, AlexNet's 3x3 stride 2, a padded window, overlapping 2x2, a 2x2 dilated in height, a 4x4 (the most
+     * places the CPU set's branch-free loop ranks) and a padded 5x5 (more than that: the exact loop).
+     */
     static final PoolSpec[] SPECS = {PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 1, 1), PoolSpec.of(2, 1),
-            new PoolSpec(2, 2, 2, 2, 0, 0, 2, 1)};
+            new PoolSpec(2, 2, 2, 2, 0, 0, 2, 1), PoolSpec.of(4, 3), PoolSpec.of(5, 2, 2)};
 
     static Stream<Arguments> javaLoopCases() {
         return cases().filter(a -> a.get()[1] instanceof CpuKernels && a.get()[2] == DataType.FLOAT);
