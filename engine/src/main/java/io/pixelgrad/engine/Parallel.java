@@ -51,6 +51,22 @@ public final class Parallel {
         forEach(chunks, k -> body.accept(total * k / chunks, total * (k + 1) / chunks));
     }
 
+    /** Totals below this many elements run on the calling thread in {@link #forElements}. */
+    private static final long ELEMENT_GRAIN = 32768;
+
+    /**
+     * {@link #forRanges} for loops in which every index is computed on its own (no sums across indices), so how they
+     * are split never changes a result: totals below 32768 run on the calling thread, since waking the pool costs more
+     * than such a loop (tens of microseconds, for a batch-1 layer's ReLU).
+     */
+    public static void forElements(long total, RangeBody body) {
+        if (total < ELEMENT_GRAIN * 2) {
+            if (total > 0) body.accept(0, total);
+            return;
+        }
+        forRanges(total, body);
+    }
+
     /** A loop body over [from, to). */
     @FunctionalInterface
     public interface RangeBody {

@@ -159,6 +159,51 @@ class KernelAgreementTest {
             }
     }
 
+    /** Values with -0.0, NaN of both signs, infinities and denormals among ordinary ones, as [n, c, h, w]. */
+    private INDArray awkward(long n, long c, long h, long w) {
+        float[] pick = {-0f, 0f, Float.NaN, Float.intBitsToFloat(0xffc00000), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                Float.MIN_VALUE, -Float.MIN_VALUE};
+        float[] v = new float[(int) (n * c * h * w)];
+        for (int i = 0; i < v.length; i++) v[i] = random.nextInt(4) == 0 ? pick[random.nextInt(pick.length)] : (float) random.nextGaussian();
+        return Nd4j.create(v, new long[]{n, c, h, w}, 'c');
+    }
+
+    private static int[] bits(INDArray a) {
+        float[] v = a.dup('c').data().asFloat();
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = Float.floatToRawIntBits(v[i]);
+        return b;
+    }
+
+    /**
+     * The CPU set's Java ReLU loops (forward, and the three backward rules) give bit for bit what ND4J's ops (relu,
+     * step, multiply) gave before them, signed zeros and NaN included, on a batch-1 layer that stays on one thread and
+     * on one large enough to be split, in both layouts.
+     */
+    @Test
+    void reluLoopsKeepNd4jsOpsResultsBitForBit() {
+        for (long[] s : new long[][]{{1, 6, 9, 11}, {2, 40, 60, 60}}) {
+            INDArray x = awkward(s[0], s[1], s[2], s[3]), g = awkward(s[0], s[1], s[2], s[3]);
+            INDArray xl = Layout.channelsLast(DataType.FLOAT, s[0], s[1], s[2], s[3]).assign(x);
+            INDArray relu = x.ulike();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(x, relu, 0.0));
+            assertArrayEquals(bits(relu), bits(cpu.relu(x)), "forward " + java.util.Arrays.toString(s));
+            assertArrayEquals(bits(relu), bits(cpu.relu(xl)), "forward, channels-last " + java.util.Arrays.toString(s));
+            INDArray step = x.ulike();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.Step(x, step, 0.0));
+            INDArray masked = step.mul(g), guided = masked.ulike(), clamped = g.ulike();
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(masked, guided, 0.0));
+            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear(g, clamped, 0.0));
+            INDArray[] rules = {masked, guided, clamped};   // standard, guided, deconvnet
+            boolean[][] flags = {{false, true}, {true, true}, {true, false}};
+            for (int r = 0; r < rules.length; r++) {
+                String what = "rule clamp=" + flags[r][0] + " mask=" + flags[r][1] + " " + java.util.Arrays.toString(s);
+                assertArrayEquals(bits(rules[r]), bits(cpu.reluBackward(x, g, flags[r][0], flags[r][1])), what);
+                assertArrayEquals(bits(rules[r]), bits(cpu.reluBackward(xl, g, flags[r][0], flags[r][1])), what + ", channels-last x");
+            }
+        }
+    }
+
     @Test
     void channelAffineAgreesInBothLayouts() {
         INDArray x = randn(2, 5, 6, 7), scale = randn(5), shift = randn(5);
