@@ -21,6 +21,24 @@ public interface BackwardListener {
         return true;
     }
 
+    /**
+     * The given listener, answering false to {@link #needsEveryStep()}: for profilers, which want the steps that
+     * passes without a listener take.
+     */
+    static BackwardListener withShortcuts(BackwardListener steps) {
+        return new BackwardListener() {
+            @Override
+            public void onStep(Function f, INDArray gradOutput, INDArray[] gradInputs, long nanos) {
+                steps.onStep(f, gradOutput, gradInputs, nanos);
+            }
+
+            @Override
+            public boolean needsEveryStep() {
+                return false;
+            }
+        };
+    }
+
     /** A listener that does nothing. */
     BackwardListener NONE = (f, g, gi, t) -> {
     };

@@ -31,17 +31,8 @@ class ReluPoolShortcutTest {
 
     /** Records the steps of a pass; {@code everyStep} false lets the tape take its shortcut, as a pass with no listener. */
     private static BackwardListener steps(List<String> names, boolean everyStep) {
-        return new BackwardListener() {
-            @Override
-            public void onStep(Function f, INDArray gradOutput, INDArray[] gradInputs, long nanos) {
-                names.add(f.name());
-            }
-
-            @Override
-            public boolean needsEveryStep() {
-                return everyStep;
-            }
-        };
+        BackwardListener recording = (f, gradOutput, gradInputs, nanos) -> names.add(f.name());
+        return everyStep ? recording : BackwardListener.withShortcuts(recording);
     }
 
     private static double[] gradient(Sequential net, INDArray x, INDArray seed, ReluRule rule, boolean everyStep, List<String> names) {

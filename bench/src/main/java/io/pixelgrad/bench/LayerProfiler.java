@@ -98,23 +98,16 @@ public final class LayerProfiler {
                 long[] stepNanos = new long[n];
                 long[] elsewhere = {0};
                 boolean[] seen = new boolean[n];
-                BackwardListener listener = new BackwardListener() {
-                    @Override
-                    public void onStep(Function f, INDArray gradOutput, INDArray[] gradInputs, long nanos) {
-                        Integer i = layerOf.get(f);
-                        if (i == null) {
-                            elsewhere[0] += nanos;
-                        } else {
-                            stepNanos[i] += nanos;
-                            seen[i] = true;
-                        }
+                // steps as real passes take them: a max-pool together with the ReLU before it
+                BackwardListener listener = BackwardListener.withShortcuts((f, gradOutput, gradInputs, nanos) -> {
+                    Integer i = layerOf.get(f);
+                    if (i == null) {
+                        elsewhere[0] += nanos;
+                    } else {
+                        stepNanos[i] += nanos;
+                        seen[i] = true;
                     }
-
-                    @Override
-                    public boolean needsEveryStep() {
-                        return false;  // steps as real passes take them: a max-pool together with the ReLU before it
-                    }
-                };
+                });
                 long b0 = System.nanoTime();
                 tape.backward(x, seed, ReluRule.STANDARD, listener);
                 long backwardNanos = System.nanoTime() - b0;

@@ -2,7 +2,6 @@ package io.pixelgrad.bench;
 
 import io.pixelgrad.autograd.BackwardListener;
 import io.pixelgrad.autograd.F;
-import io.pixelgrad.autograd.Function;
 import io.pixelgrad.autograd.Gradients;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
@@ -76,20 +75,14 @@ public final class TrainProfiler {
                     times.record(run, "loss", t0);
                     int[] k = {0};
                     long[] b0 = times.now(), last = b0.clone();
+                    // by default, profile the steps as training takes them; "stepwise" as a gradient trace does
+                    BackwardListener timing = (f, go, gi, nanos) -> {
+                        // from the previous step's end: the step itself and the tape's bookkeeping around it
+                        times.record(run, "bw " + (k[0]++) + " " + f.name() + java.util.Arrays.toString(go.shape()), last);
+                        System.arraycopy(times.now(), 0, last, 0, 2);
+                    };
                     Gradients g = tape.backward(loss, tape.own(Nd4j.ones(loss.dataType(), loss.shape())), ReluRule.STANDARD,
-                            new BackwardListener() {
-                                @Override
-                                public void onStep(Function f, INDArray go, INDArray[] gi, long nanos) {
-                                    // from the previous step's end: the step itself and the tape's bookkeeping around it
-                                    times.record(run, "bw " + (k[0]++) + " " + f.name() + java.util.Arrays.toString(go.shape()), last);
-                                    System.arraycopy(times.now(), 0, last, 0, 2);
-                                }
-
-                                @Override
-                                public boolean needsEveryStep() {
-                                    return stepwise;  // by default, profile the steps as training takes them
-                                }
-                            });
+                            stepwise ? timing : BackwardListener.withShortcuts(timing));
                     times.record(run, "backward (all)", b0);
                     long[] c0 = times.now();
                     int i = 0;

@@ -528,11 +528,12 @@ class CpuKernels extends PortableKernels {
             in.get((n * h + row) * w * c, rows[ky], 0, w * c);
         }
         boolean square2 = s.kH() == 2 && s.kW() == 2 && s.dW() == 1 && s.pW() == 0 && rows[0] != null && rows[1] != null;
-        boolean noNaN = true;
-        for (float[] r : rows) noNaN &= r == null || !hasNaN(r);
-        if (square2 && noNaN) {
+        // the keyed loops rank at most 16 places and need rows without NaN; others take the exact loop
+        boolean keyed = square2 || s.kH() * s.kW() <= 16;
+        for (float[] r : rows) keyed &= r == null || !hasNaN(r);
+        if (keyed && square2) {
             pool2x2(rows[0], rows[1], best, index, (long) rowOf[0] * w, rowOf[1] - rowOf[0], s.sW(), c, w, ow);
-        } else if (noNaN && s.kH() * s.kW() <= 16) {
+        } else if (keyed) {
             poolRowKeys(rows, rowOf, best, index, keys, s, c, w, ow);
         } else {
             poolRowExact(rows, rowOf, best, index, s, c, w, ow);
@@ -752,10 +753,7 @@ class CpuKernels extends PortableKernels {
         /** Applies the rule to one output row's gradients g (channels-last, from outBase) in place. */
         void apply(int outBase, float[] g, float[] values) {
             pooled.get(outBase, values, 0, g.length);
-            for (int k = 0; k < g.length; k++) {
-                float v = clampGradient ? Math.max(g[k], 0f) : g[k];
-                g[k] = maskByInput ? positive(values[k]) * v : v;
-            }
+            for (int k = 0; k < g.length; k++) g[k] = reluRule(values[k], g[k], clampGradient, maskByInput);
         }
     }
 
