@@ -61,6 +61,78 @@ class CpuKernels extends PortableKernels {
         return new ConvGradients(viaConvolution != null ? viaConvolution : transposedConv(gradOut, weight, x, spec), null, null);
     }
 
+    /**
+     * The nonzero box read from the buffer, line by line from each edge inwards: each edge's scan stops at the first
+     * line with a nonzero, so a dense gradient costs four short scans, not a pass over the array.
+     */
+    @Override
+    protected int[] nonzeroBox(INDArray a) {
+        INDArray dense = Layout.dense(a);
+        if (dense == null || (a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE)) return super.nonzeroBox(a);
+        NonzeroLines lines = new NonzeroLines(a, dense);
+        int h = (int) a.size(2), w = (int) a.size(3);
+        int top = 0;
+        while (top < h && !lines.inRow(top)) top++;
+        if (top == h) return null;
+        int bottom = h - 1;
+        while (!lines.inRow(bottom)) bottom--;
+        int left = 0;
+        while (!lines.inColumn(left, top, bottom + 1)) left++;
+        int right = w - 1;
+        while (!lines.inColumn(right, top, bottom + 1)) right--;
+        return new int[]{top, bottom + 1, left, right + 1};
+    }
+
+    /** Whether a row or a column of a dense [N,C,H,W] array holds a nonzero (NaN included) in any sample and channel. */
+    private static final class NonzeroLines {
+        private final int n, c, h, w;
+        private final boolean channelsLast;
+        private final java.nio.FloatBuffer floats;
+        private final java.nio.DoubleBuffer doubles;
+
+        NonzeroLines(INDArray a, INDArray dense) {
+            n = (int) a.size(0);
+            c = (int) a.size(1);
+            h = (int) a.size(2);
+            w = (int) a.size(3);
+            channelsLast = Layout.isChannelsLast(a);
+            floats = a.dataType() == DataType.FLOAT ? dense.data().asNioFloat() : null;
+            doubles = floats == null ? dense.data().asNioDouble() : null;
+        }
+
+        /** Whether any of the count elements from index from, step apart, is nonzero. */
+        private boolean any(int from, int count, int step) {
+            if (floats != null) {
+                for (int i = 0, at = from; i < count; i++, at += step) if (floats.get(at) != 0) return true;
+            } else {
+                for (int i = 0, at = from; i < count; i++, at += step) if (doubles.get(at) != 0) return true;
+            }
+            return false;
+        }
+
+        boolean inRow(int y) {
+            for (int s = 0; s < n; s++) {
+                if (channelsLast) {
+                    if (any((s * h + y) * w * c, w * c, 1)) return true;
+                } else {
+                    for (int ch = 0; ch < c; ch++) if (any(((s * c + ch) * h + y) * w, w, 1)) return true;
+                }
+            }
+            return false;
+        }
+
+        boolean inColumn(int x, int fromRow, int toRow) {
+            for (int s = 0; s < n; s++) {
+                if (channelsLast) {
+                    for (int y = fromRow; y < toRow; y++) if (any(((s * h + y) * w + x) * c, c, 1)) return true;
+                } else {
+                    for (int ch = 0; ch < c; ch++) if (any(((s * c + ch) * h + fromRow) * w + x, toRow - fromRow, w)) return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Most entries per window for {@link #weightGradientsByPatches}: the first layer of an image network (3x3 grey: 9). */
     private static final int PATCH_COLUMNS = 64;
 

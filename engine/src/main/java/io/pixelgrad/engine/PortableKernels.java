@@ -61,6 +61,10 @@ class PortableKernels implements Kernels {
     public ConvGradients conv2dBackward(INDArray x, INDArray weight, boolean hasBias, INDArray gradOut, ConvSpec spec,
                                         boolean wantInput, boolean wantWeights) {
         int groups = spec.groups();
+        if (groups == 1 && wantInput && !wantWeights && !dilated(spec)) {
+            INDArray onSupport = inputGradientOnSupport(x, weight, gradOut, spec);
+            if (onSupport != null) return new ConvGradients(onSupport, null, null);
+        }
         if (groups == 1) return conv2dBackwardOneGroup(x, weight, hasBias, gradOut, spec, wantInput, wantWeights);
         long inPerGroup = x.size(1) / groups, outPerGroup = weight.size(0) / groups;
         INDArray gIn = wantInput ? Nd4j.createUninitialized(x.dataType(), x.shape()) : null;
@@ -77,6 +81,72 @@ class PortableKernels implements Kernels {
             Arrays.release(xg, wg, gog, part.input(), part.weight(), part.bias());
         }
         return new ConvGradients(gIn, gW, gB);
+    }
+
+    /**
+     * Largest share of the output positions a gradient's nonzero box may cover for {@link #inputGradientOnSupport} to
+     * run: above it, cutting out the box and placing the result cost about what the skipped positions save.
+     */
+    private static final double SUPPORT_SHARE = 0.7;
+
+    /**
+     * The input gradient of a convolution whose output gradient is zero outside a box of positions (the projection of
+     * one unit, a neuron objective: the gradient of one activation reaches only its receptive field), computed on that
+     * box alone; null when the box covers most of the output, which the plain path then computes. The box's transposed
+     * convolution without padding covers exactly the input rows and columns the box reaches; the part inside the
+     * input is placed into zeros. The terms left out are products with zeros, so the sums are the same.
+     */
+    private INDArray inputGradientOnSupport(INDArray x, INDArray weight, INDArray gradOut, ConvSpec spec) {
+        long oh = gradOut.size(2), ow = gradOut.size(3);
+        if (oh * ow < 16) return null;
+        int[] box = nonzeroBox(gradOut);
+        if (box == null) return Layout.zerosLike(x);
+        int y0 = box[0], y1 = box[1], x0 = box[2], x1 = box[3];
+        if ((double) (y1 - y0) * (x1 - x0) > SUPPORT_SHARE * oh * ow) return null;
+        long n = x.size(0), c = x.size(1), k = gradOut.size(1), kH = weight.size(2), kW = weight.size(3);
+        boolean channelsLast = Layout.isChannelsLast(gradOut);
+        INDArray g = channelsLast ? Layout.channelsLast(gradOut.dataType(), n, k, y1 - y0, x1 - x0)
+                : Nd4j.createUninitialized(gradOut.dataType(), n, k, y1 - y0, x1 - x0);
+        g.assign(gradOut.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(y0, y1), NDArrayIndex.interval(x0, x1)));
+        // the input rows and columns the box reaches, without padding: row r of this window is input row r + top
+        long rows = (y1 - y0 - 1L) * spec.strideH() + kH, cols = (x1 - x0 - 1L) * spec.strideW() + kW;
+        long top = (long) y0 * spec.strideH() - spec.padH(), left = (long) x0 * spec.strideW() - spec.padW();
+        INDArray window = Layout.isChannelsLast(x) ? Layout.channelsLast(x.dataType(), n, c, rows, cols)
+                : Nd4j.createUninitialized(x.dataType(), n, c, rows, cols);
+        ConvSpec unpadded = new ConvSpec(spec.strideH(), spec.strideW(), 0, 0, 1, 1, 1);
+        INDArray reached = conv2dBackwardOneGroup(window, weight, false, g, unpadded, true, false).input();
+        INDArray grad = Layout.zerosLike(x);
+        long rFrom = Math.max(0, -top), rTo = Math.min(rows, x.size(2) - top);
+        long cFrom = Math.max(0, -left), cTo = Math.min(cols, x.size(3) - left);
+        if (rFrom < rTo && cFrom < cTo)
+            grad.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(top + rFrom, top + rTo),
+                            NDArrayIndex.interval(left + cFrom, left + cTo))
+                    .assign(reached.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(rFrom, rTo),
+                            NDArrayIndex.interval(cFrom, cTo)));
+        Arrays.release(g, window, reached);
+        return grad;
+    }
+
+    /**
+     * The smallest box {top, bottom, left, right} (ends exclusive) of positions outside which every sample and channel
+     * of a [N,C,H,W] array is zero (NaN counts as nonzero); null when the array is all zeros.
+     */
+    protected int[] nonzeroBox(INDArray a) {
+        INDArray nonzero = a.neq(0.0).castTo(DataType.FLOAT);
+        INDArray map = nonzero.max(0, 1);                                   // [H, W]: 1 where any sample or channel is
+        float[] m = map.dup('c').data().asFloat();
+        Arrays.release(nonzero, map);
+        int h = (int) a.size(2), w = (int) a.size(3);
+        int top = h, bottom = -1, left = w, right = -1;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (m[y * w + x] != 0) {
+                    top = Math.min(top, y);
+                    bottom = y;
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                }
+        return bottom < 0 ? null : new int[]{top, bottom + 1, left, right + 1};
     }
 
     /** ND4J's conv2d_bp: computes all three gradients in one call; unwanted ones are dropped. */
