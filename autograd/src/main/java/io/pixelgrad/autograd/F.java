@@ -3,6 +3,7 @@ package io.pixelgrad.autograd;
 import io.pixelgrad.autograd.functions.AdaptiveAvgPool2d;
 import io.pixelgrad.autograd.functions.Abs;
 import io.pixelgrad.autograd.functions.Add;
+import io.pixelgrad.autograd.functions.InverseRealDft2d;
 import io.pixelgrad.autograd.functions.Affine;
 import io.pixelgrad.autograd.functions.AvgPool2d;
 import io.pixelgrad.autograd.functions.BatchNorm2d;
@@ -266,6 +267,11 @@ public final class F {
     /** y = R x C^T on every plane (fixed matrices the caller owns). */
     public static Tensor separableLinear(Tensor x, INDArray rows, INDArray cols) {
         return SeparableLinear.apply(x, rows, cols);
+    }
+
+    /** Planes [N,C,H,W] from scaled half spectra [N,C,H,W/2+1,2]: the inverse real 2-D DFT of a plan the caller owns. */
+    public static Tensor inverseRealDft2d(Tensor spectra, InverseRealDft2d.Plan plan) {
+        return InverseRealDft2d.apply(spectra, plan);
     }
 
     /** Bilinear sampling of every plane at fixed positions (outside counts 0). */

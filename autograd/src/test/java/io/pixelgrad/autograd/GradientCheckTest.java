@@ -105,6 +105,14 @@ class GradientCheckTest {
     }
 
     @Test
+    void inverseRealDft() {
+        // any matrices: the backward must be the transpose of the forward map, whatever the plan holds
+        var plan = new io.pixelgrad.autograd.functions.InverseRealDft2d.Plan(randn(8, 12), randn(5, 10), randn(1, 40));
+        check("inverse real DFT", t -> F.inverseRealDft2d(t[0], plan), TOL, randn(2, 3, 5, 4, 2));
+        check("inverse real DFT, one plane", t -> F.inverseRealDft2d(t[0], plan), TOL, randn(1, 1, 5, 4, 2));
+    }
+
+    @Test
     void sharedInputsAccumulate() {
         check("x * x + x", t -> F.add(F.mul(t[0], t[0]), t[0]), TOL, randn(3, 3));
         check("conv relu pool linear", t -> F.linear(F.flatten(F.maxPool2d(F.relu(F.conv2d(t[0], t[1], t[2], ConvSpec.of(1, 1))),

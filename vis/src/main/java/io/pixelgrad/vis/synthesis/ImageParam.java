@@ -57,7 +57,8 @@ public final class ImageParam implements AutoCloseable {
     private final INDArray photo;
     private final List<INDArray> owned = new ArrayList<>();
     private DataType matricesType;
-    private INDArray cosRows, sinRows, cosCols, sinCols, spectrumScale, colorWeight;
+    private INDArray colorWeight;
+    private io.pixelgrad.autograd.functions.InverseRealDft2d.Plan dft;
 
     private ImageParam(Kind kind, int batch, int channels, int height, int width, boolean decorrelate, InputSpace space,
                        INDArray photo) {
@@ -226,17 +227,12 @@ public final class ImageParam implements AutoCloseable {
      * The inverse real 2-D Fourier transform of the scaled spectrum S = scale * (P_re + i P_im), norm "ortho", over 4:
      * raw[y,x] = c sum_ky sum_kx w_kx Re(S[ky,kx] e^{2 pi i (ky y/H + kx x/W)}), c = 1/(4 sqrt(HW)), w_kx = 1 for kx = 0
      * and W/2, else 2. With Re(S e^{i(a+b)}) = S_re(cos a cos b - sin a sin b) - S_im(sin a cos b + cos a sin b) it is
-     * four separable products: Cy S_re Cx^T - Sy S_re Sx^T - Sy S_im Cx^T - Cy S_im Sx^T.
+     * Cy S_re Cx^T - Sy S_re Sx^T - Sy S_im Cx^T - Cy S_im Sx^T = Cy U - Sy V, which {@link F#inverseRealDft2d}
+     * computes as one product over the columns (U and V) followed by one over the rows.
      */
     private Tensor spatial(Tensor p) {
         ensureMatrices(p.dataType());
-        long[] s = p.shape();
-        Tensor scale = p.tape() == null ? Tensor.constant(spectrumScale) : p.tape().constant(spectrumScale);
-        Tensor re = F.mul(F.reshape(F.slice(p, 4, 0, 1), s[0], s[1], s[2], s[3]), scale);
-        Tensor im = F.mul(F.reshape(F.slice(p, 4, 1, 2), s[0], s[1], s[2], s[3]), scale);
-        Tensor a = F.sub(F.separableLinear(re, cosRows, cosCols), F.separableLinear(re, sinRows, sinCols));
-        Tensor b = F.add(F.separableLinear(im, sinRows, cosCols), F.separableLinear(im, cosRows, sinCols));
-        return F.sub(a, b);
+        return F.inverseRealDft2d(p, dft);
     }
 
     private void ensureMatrices(DataType type) {
@@ -260,21 +256,31 @@ public final class ImageParam implements AutoCloseable {
                 cx[x][k] = weight * Math.cos(a);
                 sx[x][k] = weight * Math.sin(a);
             }
-        cosRows = keep(cy, type);
-        sinRows = keep(sy, type);
-        cosCols = keep(cx, type);
-        sinCols = keep(sx, type);
-        double[][] scale = new double[h][wf];
+        // a row of spectra (real and imaginary part of each kx side by side) to the rows of U and V side by side
+        double[][] columns = new double[2 * wf][2 * w];
+        for (int k = 0; k < wf; k++)
+            for (int x = 0; x < w; x++) {
+                columns[2 * k][x] = cx[x][k];
+                columns[2 * k][w + x] = sx[x][k];
+                columns[2 * k + 1][x] = -sx[x][k];
+                columns[2 * k + 1][w + x] = cx[x][k];
+            }
+        double[][] rows = new double[h][2 * h];
+        for (int y = 0; y < h; y++)
+            for (int k = 0; k < h; k++) {
+                rows[y][k] = cy[y][k];
+                rows[y][h + k] = -sy[y][k];
+            }
+        double[][] scale = new double[1][h * 2 * wf];
         for (int ky = 0; ky < h; ky++) {
             double fy = (ky < (h + 1) / 2 ? ky : ky - h) / (double) h;
             for (int kx = 0; kx < wf; kx++) {
                 double fx = kx / (double) w;
                 double f = Math.sqrt(fx * fx + fy * fy);
-                scale[ky][kx] = 1.0 / Math.max(f, 1.0 / Math.max(h, w));
+                scale[0][(ky * wf + kx) * 2] = scale[0][(ky * wf + kx) * 2 + 1] = 1.0 / Math.max(f, 1.0 / Math.max(h, w));
             }
         }
-        INDArray sc = keep(scale, type);
-        spectrumScale = sc.reshape('c', 1, 1, h, wf);
+        dft = new io.pixelgrad.autograd.functions.InverseRealDft2d.Plan(keep(columns, type), keep(rows, type), keep(scale, type));
         double[][][][] m = new double[3][3][1][1];
         for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) m[i][j][0][0] = COLOR_CORRELATION[i][j] / MAX_COLUMN_NORM;
         colorWeight = Nd4j.create(new double[]{
