@@ -27,6 +27,14 @@ public final class Roll extends Function {
         return apply(apply(x, 2, dy), 3, dx);
     }
 
+    /** A new array: a [N,C,H,W] shifted circularly by dy along H and dx along W (the forward of {@link #apply2d}). */
+    public static INDArray rolled(INDArray a, long dy, long dx) {
+        INDArray rows = roll(a, 2, dy);
+        INDArray both = roll(rows, 3, dx);
+        rows.close();
+        return both;
+    }
+
     static INDArray roll(INDArray a, int dim, long shift) {
         long n = a.size(dim);
         long s = Math.floorMod(shift, n);

@@ -10,12 +10,26 @@ import io.pixelgrad.autograd.Tensor;
 public final class Activations {
 
     private final Tape tape;
-    private final Tensor picture, input, logits;
+    private final Tensor input, logits;
+    private java.util.function.Supplier<Tensor> pictureSource;
+    private Tensor picture;
 
     /** The tensors of one forward pass (logits may be null when the pass stopped at an inner layer). */
     public Activations(Tape tape, Tensor picture, Tensor input, Tensor logits) {
+        this(() -> picture, tape, input, logits);
+    }
+
+    /**
+     * The same, with the picture made only if an objective reads it: when the model input does not come from the
+     * picture (input parametrization, DeepDream), most objectives never need it.
+     */
+    static Activations pictureOnDemand(Tape tape, Tensor input, Tensor logits, java.util.function.Supplier<Tensor> picture) {
+        return new Activations(picture, tape, input, logits);
+    }
+
+    private Activations(java.util.function.Supplier<Tensor> picture, Tape tape, Tensor input, Tensor logits) {
         this.tape = tape;
-        this.picture = picture;
+        this.pictureSource = picture;
         this.input = input;
         this.logits = logits;
     }
@@ -33,6 +47,10 @@ public final class Activations {
 
     /** The picture I [N,C,H,W] in [0,1] (before transforms). */
     public Tensor picture() {
+        if (pictureSource != null) {
+            picture = pictureSource.get();
+            pictureSource = null;
+        }
         return picture;
     }
 

@@ -5,6 +5,7 @@ import io.pixelgrad.autograd.Gradients;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
 import io.pixelgrad.autograd.Tensor;
+import io.pixelgrad.autograd.functions.Roll;
 import io.pixelgrad.autograd.nn.Module;
 import io.pixelgrad.autograd.optim.Adam;
 import io.pixelgrad.autograd.optim.Closure;
@@ -13,6 +14,8 @@ import io.pixelgrad.engine.Arrays;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -250,23 +253,29 @@ public final class RenderLoop {
         try (Tape tape = new Tape()) {
             tape.watch(objective.layers().toArray(new String[0]));
             Tensor pt = tape.input(p);
-            Tensor picture = param.picture(pt);
-            Tensor x = param.modelInput(pt, picture, transforms, draws, space);
-            Tensor value = forwardAndValue(tape, picture, x);
+            Tensor value = forwardAndValue(tape, pt, draws);
             Gradients g = tape.backward(value, ReluRule.STANDARD);
             gradient.assign(g.of(pt));
             return value.value().getDouble(0);
         }
     }
 
-    private Tensor forwardAndValue(Tape tape, Tensor picture, Tensor x) {
+    /**
+     * The objective for parameters p on the tape: their picture, the model input, the forward pass as deep as the
+     * objective reads. Input parameters feed the model without the picture, so theirs is made only if the objective
+     * reads it.
+     */
+    private Tensor forwardAndValue(Tape tape, Tensor p, Draws draws) {
+        Tensor eager = param.kind() == ImageParam.Kind.INPUT ? null : param.picture(p);
+        Tensor x = param.modelInput(p, eager, transforms, draws, space);
         Tensor logits = null;
         if (objective.needsLogits() || !(model instanceof Classifier c) || objective.layers().isEmpty()) {
             logits = model.forward(x);
         } else {
             c.forwardTo(x, deepest(objective));
         }
-        return objective.value(new Activations(tape, picture, x, logits));
+        java.util.function.Supplier<Tensor> picture = eager != null ? () -> eager : () -> param.picture(p);
+        return objective.value(Activations.pictureOnDemand(tape, x, logits, picture));
     }
 
     /** The objective's layer that comes last in forward order (the pass can stop there). */
@@ -322,22 +331,34 @@ public final class RenderLoop {
             long h = p.size(2), w = p.size(3);
             int dy = roll > 0 ? draws.below(2 * roll + 1) - roll : 0, dx = roll > 0 ? draws.below(2 * roll + 1) - roll : 0;
             int[] rows = cuts((int) h, side > 0 ? side : (int) h), cols = cuts((int) w, side > 0 ? side : (int) w);
+            // rolled once for all tiles, off the tape: the tiles' gradients fill disjoint parts of the rolled gradient,
+            // which is rolled back once
+            boolean rolls = dy != 0 || dx != 0;
+            INDArray rolled = rolls ? Roll.rolled(p, dy, dx) : p;
+            INDArray rolledGradient = rolls ? p.ulike() : gradient;
             double total = 0;
-            gradient.assign(0);
-            for (int i = 0; i + 1 < rows.length; i++)
-                for (int j = 0; j + 1 < cols.length; j++) {
-                    try (Tape tape = new Tape()) {
-                        tape.watch(objective.layers().toArray(new String[0]));
-                        Tensor pt = tape.input(p);
-                        Tensor rolled = dy == 0 && dx == 0 ? pt : F.roll(F.roll(pt, 2, dy), 3, dx);
-                        Tensor piece = F.crop(rolled, rows[i], cols[j], rows[i + 1] - rows[i], cols[j + 1] - cols[j]);
-                        Tensor picture = param.picture(piece);
-                        Tensor x = param.modelInput(piece, picture, transforms, draws, space);
-                        Tensor value = forwardAndValue(tape, picture, x);
-                        gradient.addi(tape.backward(value, ReluRule.STANDARD).of(pt));
-                        total += value.value().getDouble(0);
+            try {
+                rolledGradient.assign(0);
+                for (int i = 0; i + 1 < rows.length; i++)
+                    for (int j = 0; j + 1 < cols.length; j++) {
+                        INDArrayIndex[] tile = {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(rows[i], rows[i + 1]),
+                                NDArrayIndex.interval(cols[j], cols[j + 1])};
+                        try (Tape tape = new Tape()) {
+                            tape.watch(objective.layers().toArray(new String[0]));
+                            Tensor piece = tape.input(rolled.get(tile).dup('c'));
+                            Tensor value = forwardAndValue(tape, piece, draws);
+                            rolledGradient.get(tile).assign(tape.backward(value, ReluRule.STANDARD).of(piece));
+                            total += value.value().getDouble(0);
+                        }
                     }
+                if (rolls) {
+                    INDArray back = Roll.rolled(rolledGradient, -dy, -dx);
+                    gradient.assign(back);
+                    Arrays.release(back);
                 }
+            } finally {
+                if (rolls) Arrays.release(rolled, rolledGradient);
+            }
             return total;
         }
     }
