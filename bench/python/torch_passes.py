@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch side of bench/compare: times the same passes as io.pixelgrad.bench.PassRunner.
 
-Usage: torch_passes.py NETWORK PASS [warmup] [runs] [float32|float64]
+Usage: torch_passes.py NETWORK PASS [warmup] [runs] [float32|float64] [warmup-seconds]
 PASS: forward | backward (forward + backward to the input) | guided | deconvnet, or a visualization method as
 pixelgrad computes it (docs/techniques.md): saliency | gradcam | deconv_feature | occlusion (patch 32, stride 24,
 batches of 8) | smoothgrad (16 samples) | ig (16 steps).
-Prints one JSON line with the median time and the process's peak resident memory.
+Warm-up: at least `warmup` runs and at least `warmup-seconds` seconds (default 0), then `runs` timed runs.
+Prints one JSON line with the median time, the first run's time (cold) and the process's peak resident memory.
 Run with Debian's PyTorch: /usr/bin/python3 (torch.set_num_threads follows OMP_NUM_THREADS).
 """
 import json
@@ -19,6 +20,7 @@ import torch
 import torchvision
 
 DTYPE = "float32"
+WARMUP_SECONDS = 0.0
 
 
 def build(network):
@@ -47,6 +49,8 @@ def main():
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 10
     dtype = sys.argv[5] if len(sys.argv) > 5 else "float32"
+    global WARMUP_SECONDS
+    WARMUP_SECONDS = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(1)
     model = build(network)
@@ -427,8 +431,13 @@ def integrated_gradients(model, image, steps=16):
 
 
 def run(step, network, pass_name, warmup, runs):
-    for _ in range(warmup):
+    t0 = time.perf_counter()
+    step()
+    first = (time.perf_counter() - t0) * 1000
+    done = 1
+    while done < warmup or time.perf_counter() - t0 < WARMUP_SECONDS:
         step()
+        done += 1
     times, cpu_times = [], []
     for _ in range(runs):
         c0 = time.process_time()
@@ -439,6 +448,7 @@ def run(step, network, pass_name, warmup, runs):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({"impl": "pytorch", "network": network, "pass": pass_name, "dtype": DTYPE,
                       "median_ms": round(statistics.median(times), 2), "min_ms": round(min(times), 2),
+                      "first_ms": round(first, 2), "warmup_runs": done,
                       "cpu_ms": round(statistics.median(cpu_times), 2),
                       "peak_rss_mb": round(peak, 1), "threads": torch.get_num_threads(),
                       "version": torch.__version__}))

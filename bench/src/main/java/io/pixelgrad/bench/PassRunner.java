@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  * Times one pass of one network: warm-up runs, then the median of timed runs, and the process's peak resident
  * memory. Prints one JSON line, which bench/compare puts beside PyTorch's numbers for the same pass.
  *
- * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs] [float32|float64]}, PASS one of forward, backward (forward plus backward to
+ * <p>Usage: {@code PassRunner NETWORK PASS [warmup] [runs] [float32|float64] [warmup-seconds]}: the warm-up takes at
+ * least warmup runs and at least warmup-seconds seconds (default 0), the first run's time is reported apart as the cold
+ * time. PASS one of forward, backward (forward plus backward to
  * the input), guided, deconvnet, or a visualization method: saliency, gradcam, deconv_feature, occlusion (patch 32,
  * stride 24, batches of 8), smoothgrad (16 samples), ig (16 steps). bench/python/torch_passes.py does the same in
  * PyTorch.
@@ -53,13 +55,14 @@ public final class PassRunner {
     /** Runs the benchmark named on the command line. */
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: PassRunner NETWORK forward|backward|guided|deconvnet|saliency|gradcam|deconv_feature|occlusion|smoothgrad|ig [warmup] [runs]");
+            System.err.println("usage: PassRunner NETWORK forward|backward|guided|deconvnet|saliency|gradcam|deconv_feature|occlusion|smoothgrad|ig [warmup] [runs] [float32|float64] [warmup-seconds]");
             System.exit(2);
         }
         String network = args[0], pass = args[1];
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         String dtype = args.length > 4 ? args[4] : "float32";
+        double warmupSeconds = args.length > 5 ? Double.parseDouble(args[5]) : 0;
         DataType type = dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT;
         Classifier model = Architectures.create(network);
         Init.randomize(model, 1);
@@ -81,7 +84,15 @@ public final class PassRunner {
             case "invert", "fgsm", "pgd", "fool", "texture", "style" -> SynthesisPasses.of(pass, model);
             default -> throw new IllegalArgumentException("unknown pass " + pass);
         };
-        for (int i = 0; i < warmup; i++) step.accept(null);
+        // the JIT compiles as the runs go: warm up for a number of runs and a time, and report the cold first run apart
+        long start = System.nanoTime();
+        step.accept(null);
+        double first = (System.nanoTime() - start) / 1e6;
+        int warmed = 1;
+        while (warmed < warmup || System.nanoTime() - start < warmupSeconds * 1e9) {
+            step.accept(null);
+            warmed++;
+        }
         List<Double> times = new ArrayList<>();
         List<Double> cpuTimes = new ArrayList<>();
         com.sun.management.OperatingSystemMXBean os =
@@ -96,8 +107,8 @@ public final class PassRunner {
         double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = median(times);
         System.out.printf(Locale.ROOT, "{\"impl\":\"pixelgrad\",\"network\":\"%s\",\"pass\":\"%s\",\"dtype\":\"" + dtype + "\",\"median_ms\":%.2f,"
-                        + "\"min_ms\":%.2f,\"cpu_ms\":%.2f,\"peak_rss_mb\":%.1f,\"kernels\":\"%s\",\"threads\":\"%s\",\"runs_ms\":%s}%n",
-                network, pass, median, sorted[0], median(cpuTimes), peakRssMb(), Kernels.get().name(), System.getenv("OMP_NUM_THREADS"),
+                        + "\"min_ms\":%.2f,\"first_ms\":%.2f,\"warmup_runs\":%d,\"cpu_ms\":%.2f,\"peak_rss_mb\":%.1f,\"kernels\":\"%s\",\"threads\":\"%s\",\"runs_ms\":%s}%n",
+                network, pass, median, sorted[0], first, warmed, median(cpuTimes), peakRssMb(), Kernels.get().name(), System.getenv("OMP_NUM_THREADS"),
                 Arrays.toString(times.stream().mapToLong(Math::round).toArray()));
     }
 
