@@ -31,7 +31,7 @@ public final class Roll extends Function {
     public static INDArray rolled(INDArray a, long dy, long dx) {
         INDArray rows = roll(a, 2, dy);
         INDArray both = roll(rows, 3, dx);
-        rows.close();
+        io.pixelgrad.engine.Arrays.release(rows);
         return both;
     }
 

@@ -1,6 +1,5 @@
 package io.pixelgrad.vis.synthesis;
 
-import io.pixelgrad.autograd.F;
 import io.pixelgrad.autograd.Gradients;
 import io.pixelgrad.autograd.ReluRule;
 import io.pixelgrad.autograd.Tape;
@@ -343,12 +342,15 @@ public final class RenderLoop {
                     for (int j = 0; j + 1 < cols.length; j++) {
                         INDArrayIndex[] tile = {NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(rows[i], rows[i + 1]),
                                 NDArrayIndex.interval(cols[j], cols[j + 1])};
+                        INDArray pieceValues = rolled.get(tile).dup('c');
                         try (Tape tape = new Tape()) {
                             tape.watch(objective.layers().toArray(new String[0]));
-                            Tensor piece = tape.input(rolled.get(tile).dup('c'));
+                            Tensor piece = tape.input(pieceValues);
                             Tensor value = forwardAndValue(tape, piece, draws);
                             rolledGradient.get(tile).assign(tape.backward(value, ReluRule.STANDARD).of(piece));
                             total += value.value().getDouble(0);
+                        } finally {
+                            Arrays.release(pieceValues);
                         }
                     }
                 if (rolls) {
