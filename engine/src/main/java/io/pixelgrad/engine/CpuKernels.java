@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -15,8 +16,10 @@ import java.nio.LongBuffer;
 /**
  * Kernels tuned for ND4J's CPU backend.
  * <ul>
- *   <li>Convolutions write channels-last outputs (see {@link Layout}): oneDNN then reads and writes them without the
- *       reorders that cost twice the convolution itself on a row-major NCHW array.</li>
+ *   <li>On processors with AVX-512, convolutions write channels-last outputs (see {@link Layout}): oneDNN's AVX-512
+ *       kernels then read and write them without the reorders that cost twice the convolution itself on a row-major
+ *       NCHW array. Its AVX2 kernels compute in blocks of 8 channels whatever the layout, and reorder row-major NCHW
+ *       into those blocks far faster than NHWC, so there the outputs stay row-major (see {@link #LAYOUT_PROPERTY}).</li>
  *   <li>The input gradient of a convolution is oneDNN's transposed convolution instead of ND4J's conv2d_bp, which gets
  *       no oneDNN speed-up.</li>
  *   <li>ReLU and its backward rules run as ND4J's vectorized elementwise ops on the dense buffer behind a
@@ -26,6 +29,48 @@ import java.nio.LongBuffer;
  * Float64 arrays (gradient checks) and odd layouts take the portable path.
  */
 class CpuKernels extends PortableKernels {
+
+    /**
+     * System property that fixes the layout of convolution outputs, {@code channels-last} or {@code row-major}, instead
+     * of the processor's choice (channels-last with AVX-512). Both give the same numbers up to float32 rounding.
+     */
+    static final String LAYOUT_PROPERTY = "pixelgrad.layout";
+
+    /**
+     * Whether convolutions write channels-last outputs. Measured on VGG16 at 224 with oneDNN 2.3 (bundled with ND4J
+     * 1.0.0-M2.1) on a 2-core AVX2 machine: forward 379 ms channels-last against 310 ms row-major, forward and backward
+     * 388 against 315 ms, the difference being oneDNN's reorders of NHWC into 8-channel blocks (up to 11 ms for one
+     * 64x224x224 activation).
+     */
+    private final boolean channelsLast;
+
+    /** The kernels with the layout that {@link #LAYOUT_PROPERTY} or the processor chooses. */
+    CpuKernels() {
+        this(channelsLastConvolutions());
+    }
+
+    /** The kernels with convolution outputs channels-last or row-major. */
+    CpuKernels(boolean channelsLast) {
+        this.channelsLast = channelsLast;
+    }
+
+    /** The layout of convolution outputs: {@link #LAYOUT_PROPERTY} if set, else channels-last on AVX-512 processors. */
+    static boolean channelsLastConvolutions() {
+        String forced = System.getProperty(LAYOUT_PROPERTY, "").trim().toLowerCase(java.util.Locale.ROOT);
+        switch (forced) {
+            case "channels-last":
+                return true;
+            case "row-major":
+                return false;
+            case "":
+                // 3: AVX-512 (F, VL, BW, DQ and CD), the level at which oneDNN convolves NHWC directly. The backend
+                // must be loaded first: it tells the holder which native library to open.
+                Nd4j.getBackend();
+                return NativeOpsHolder.getInstance().getDeviceNativeOps().optimalLevel() >= 3;
+            default:
+                throw new IllegalArgumentException("-D" + LAYOUT_PROPERTY + " must be 'channels-last' or 'row-major', not '" + forced + "'");
+        }
+    }
 
     @Override
     public String name() {
@@ -38,7 +83,8 @@ class CpuKernels extends PortableKernels {
     protected INDArray conv2dOneGroup(INDArray x, INDArray weight, INDArray bias, ConvSpec spec) {
         if (dilated(spec) || x.dataType() != DataType.FLOAT) return super.conv2dOneGroup(x, weight, bias, spec);
         long kH = weight.size(2), kW = weight.size(3);
-        INDArray out = Layout.channelsLast(x.dataType(), x.size(0), weight.size(0), spec.outH(x.size(2), kH), spec.outW(x.size(3), kW));
+        long n = x.size(0), o = weight.size(0), oh = spec.outH(x.size(2), kH), ow = spec.outW(x.size(3), kW);
+        INDArray out = channelsLast ? Layout.channelsLast(x.dataType(), n, o, oh, ow) : Nd4j.createUninitialized(x.dataType(), n, o, oh, ow);
         INDArray[] inputs = bias == null ? new INDArray[]{x, weight} : new INDArray[]{x, weight, bias};
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out).addIntegerArguments(convArgs(kH, kW, spec)).build());
         return out;
@@ -229,7 +275,8 @@ class CpuKernels extends PortableKernels {
         boolean exact = fullH - 2L * s.padH() == inputShape[2] && fullW - 2L * s.padW() == inputShape[3];
         int pH = exact ? s.padH() : 0, pW = exact ? s.padW() : 0;
         INDArray out = exact ? Layout.like(x)
-                : Layout.channelsLast(gradOut.dataType(), inputShape[0], inputShape[1], fullH, fullW);
+                : Layout.isChannelsLast(x) ? Layout.channelsLast(gradOut.dataType(), inputShape[0], inputShape[1], fullH, fullW)
+                : Nd4j.createUninitialized(gradOut.dataType(), inputShape[0], inputShape[1], fullH, fullW);
         Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(gradOut, weight).addOutputs(out)
                 .addIntegerArguments((int) kH, (int) kW, s.strideH(), s.strideW(), pH, pW, s.dilationH(), s.dilationW(), 0, 0, 1).build());
         if (exact) return out;
@@ -525,37 +572,37 @@ class CpuKernels extends PortableKernels {
         FloatBuffer in = x.data().asNioFloat(), dst = out.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
         Window win = Window.of(s);
-        if (nhwc) {
-            Parallel.forRanges((long) n * oh, (r0, r1) -> {
-                // one set of row buffers per thread: a fresh set per row made the pools most of a training step's
-                // garbage (11 MB per call)
-                float[][] buffers = new float[win.kH()][w * c];
-                float[] best = new float[ow * c];
-                long[] index = new long[ow * c], keys = new long[c];
-                for (int row = (int) r0; row < r1; row++)
-                    poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, c, h, w, oh, ow, buffers, best, index, keys);
-            });
-        } else {
-            Parallel.forEach(n * c, plane -> poolPlane(in, dst, sw, win, plane, h, w, oh, ow));
-        }
+        // a plane of a row-major array is a one-channel channels-last image: the same row loops take it
+        int images = nhwc ? n : n * c, channels = nhwc ? c : 1;
+        Parallel.forRanges((long) images * oh, (r0, r1) -> {
+            // one set of row buffers per thread: a fresh set per row made the pools most of a training step's
+            // garbage (11 MB per call)
+            float[][] buffers = new float[win.kH()][w * channels];
+            float[] best = new float[ow * channels];
+            long[] index = new long[ow * channels], keys = new long[channels];
+            for (int row = (int) r0; row < r1; row++)
+                poolRowChannelsLast(in, dst, sw, win, row / oh, row % oh, channels, h, w, oh, ow, buffers, best, index, keys);
+        });
         if (x != input) Arrays.release(x);
         return new MaxPoolResult(out, switches);
     }
 
     /**
      * Without switches the values come from oneDNN's max pooling, which reads the dense NHWC buffer of a
-     * channels-last array directly.
+     * channels-last array, or a row-major NCHW array, directly.
      */
     @Override
     public INDArray maxPool2dValues(INDArray x, PoolSpec s) {
         // ND4J's max pooling does not count padding as -inf: windows that reach into padding stay with our loop.
         boolean plain = s.padH() == 0 && s.padW() == 0 && s.dilationH() == 1 && s.dilationW() == 1;
-        if (!plain || x.dataType() != DataType.FLOAT || !Layout.isChannelsLast(x) || s.outH(x.size(2)) < 1 || s.outW(x.size(3)) < 1)
+        boolean nhwc = Layout.isChannelsLast(x);
+        if (!plain || x.dataType() != DataType.FLOAT || !(nhwc || Layout.isRowMajor(x)) || s.outH(x.size(2)) < 1 || s.outW(x.size(3)) < 1)
             return super.maxPool2dValues(x, s);
-        INDArray out = Layout.channelsLast(DataType.FLOAT, x.size(0), x.size(1), s.outH(x.size(2)), s.outW(x.size(3)));
+        long n = x.size(0), c = x.size(1), oh = s.outH(x.size(2)), ow = s.outW(x.size(3));
+        INDArray out = nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, oh, ow) : Nd4j.createUninitialized(DataType.FLOAT, n, c, oh, ow);
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(Layout.dense(x)).addOutputs(Layout.dense(out))
                 .addIntegerArguments(s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(),
-                        s.dilationH(), s.dilationW(), 0, 0, 1).build());
+                        s.dilationH(), s.dilationW(), 0, 0, nhwc ? 1 : 0).build());
         return out;
     }
 
@@ -711,33 +758,6 @@ class CpuKernels extends PortableKernels {
         }
     }
 
-    /** One plane of a row-major NCHW max-pool, with the same tie and NaN rule. */
-    private static void poolPlane(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int p, int h, int w, int oh, int ow) {
-        int base = p * h * w, outBase = p * oh * ow;
-        for (int i = 0; i < oh; i++) {
-            for (int j = 0; j < ow; j++) {
-                float best = Float.NEGATIVE_INFINITY;
-                int bestIndex = -1;
-                for (int ky = 0; ky < s.kH(); ky++) {
-                    int row = i * s.sH() - s.pH() + ky * s.dH();
-                    if (row < 0 || row >= h) continue;
-                    for (int kx = 0; kx < s.kW(); kx++) {
-                        int col = j * s.sW() - s.pW() + kx * s.dW();
-                        if (col < 0 || col >= w) continue;
-                        int index = row * w + col;
-                        float v = in.get(base + index);
-                        if (bestIndex < 0 || v > best || v != v) {
-                            best = v;
-                            bestIndex = index;
-                        }
-                    }
-                }
-                dst.put(outBase + i * ow + j, best);
-                sw.put(outBase + i * ow + j, bestIndex);
-            }
-        }
-    }
-
     @Override
     public INDArray maxUnpoolAdd(INDArray gradOut, INDArray switches, long[] inputShape, PoolSpec spec) {
         boolean nhwc = Layout.isChannelsLast(switches);
@@ -750,14 +770,18 @@ class CpuKernels extends PortableKernels {
     @Override
     public INDArray maxUnpoolReluBackward(INDArray gradOut, INDArray pooled, INDArray switches, long[] inputShape,
                                           PoolSpec spec, boolean clampGradient, boolean maskByInput) {
-        boolean rowKernel = gradOut.dataType() == DataType.FLOAT && spec.windowsDisjoint() && Layout.isChannelsLast(switches)
-                && Layout.isChannelsLast(pooled) && pooled.dataType() == DataType.FLOAT;
+        boolean rowKernel = gradOut.dataType() == DataType.FLOAT && spec.windowsDisjoint() && pooled.dataType() == DataType.FLOAT
+                && ((Layout.isChannelsLast(switches) && Layout.isChannelsLast(pooled))
+                    || (Layout.isRowMajor(switches) && Layout.isRowMajor(pooled)));
         if (!rowKernel)
             return super.maxUnpoolReluBackward(gradOut, pooled, switches, inputShape, spec, clampGradient, maskByInput);
         return unpool(gradOut, switches, new ReluAtWinners(pooled.data().asNioFloat(), clampGradient, maskByInput), inputShape, spec);
     }
 
-    /** {@link #maxUnpoolAdd} of a float gradient; with a ReLU rule (disjoint windows, channels-last only) applied on the way. */
+    /**
+     * {@link #maxUnpoolAdd} of a float gradient (switches channels-last or row-major); with a ReLU rule (disjoint windows
+     * only, pooled values laid out like the switches) applied on the way.
+     */
     private INDArray unpool(INDArray gradOut, INDArray switches, ReluAtWinners relu, long[] inputShape, PoolSpec spec) {
         boolean nhwc = Layout.isChannelsLast(switches);
         int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
@@ -768,18 +792,20 @@ class CpuKernels extends PortableKernels {
         INDArray g = gradRowMajor ? gradOut : Layout.toLayoutOf(switches, gradOut);
         int oh = (int) g.size(2), ow = (int) g.size(3);
         // Disjoint windows that tile the input (2x2 stride 2 on an even size) write every input row whole below.
-        boolean tiled = nhwc && disjoint && spec.padH() == 0 && spec.strideH() == spanH && (long) oh * spanH == h;
-        INDArray grad = tiled ? Layout.channelsLast(DataType.FLOAT, n, c, h, w)
+        boolean tiled = disjoint && spec.padH() == 0 && spec.strideH() == spanH && (long) oh * spanH == h;
+        INDArray grad = tiled ? (nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, h, w) : Nd4j.createUninitialized(DataType.FLOAT, inputShape))
                 : nhwc ? Layout.channelsLastZeros(DataType.FLOAT, n, c, h, w) : Nd4j.zeros(DataType.FLOAT, inputShape);
         FloatBuffer src = g.data().asNioFloat(), dst = grad.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
-        if (nhwc && disjoint) {
+        if (disjoint) {
             // Windows that do not overlap (2x2 stride 2): each output row owns its input rows, so threads take whole
-            // rows and move them in bulk, which costs far less than a buffer call per element.
-            Parallel.forRanges((long) n * oh, (t0, t1) -> {
-                UnpoolScratch scratch = new UnpoolScratch(ow, c, spanH * w * c);
+            // rows and move them in bulk, which costs far less than a buffer call per element. A plane of a row-major
+            // array is a one-channel channels-last image.
+            int images = nhwc ? n : n * c, channels = nhwc ? c : 1;
+            Parallel.forRanges((long) images * oh, (t0, t1) -> {
+                UnpoolScratch scratch = new UnpoolScratch(ow, channels, spanH * w * channels);
                 for (int task = (int) t0; task < t1; task++)
-                    unpoolRowChannelsLast(src, gradRowMajor, relu, dst, sw, task / oh, task % oh, c, h, w, oh, ow,
+                    unpoolRowChannelsLast(src, gradRowMajor, relu, dst, sw, task / oh, task % oh, channels, h, w, oh, ow,
                             spec.strideH() * (task % oh) - spec.padH(), spanH, scratch);
             });
         } else if (nhwc) {
@@ -819,7 +845,7 @@ class CpuKernels extends PortableKernels {
         }
     }
 
-    /** A ReLU backward rule taken at a channels-last max-pool's output values, the winners of the windows. */
+    /** A ReLU backward rule taken at a max-pool's output values, the winners of the windows, laid out like its switches. */
     private record ReluAtWinners(FloatBuffer pooled, boolean clampGradient, boolean maskByInput) {
 
         /** Applies the rule to one output row's gradients g (channels-last, from outBase) in place. */

@@ -82,6 +82,40 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * Convolution outputs are channels-last or row-major as the kernel set is told (AVX-512 and AVX2 processors get
+     * different ones), with the same values and input gradients either way, for inputs in either layout; the input
+     * gradient keeps the layout of the input.
+     */
+    @Test
+    void convolutionsAgreeInTheLayoutTheyAreGiven() {
+        for (boolean channelsLast : new boolean[]{true, false}) {
+            Kernels k = new CpuKernels(channelsLast);
+            // 60x62 takes the flipped-kernel input gradient, 13x11 the transposed convolution; stride 2 with padding 0
+            // leaves the last row and column of 13x11 unread (the cut-out path)
+            for (long[] shape : new long[][]{{1, 3, 60, 62}, {2, 4, 13, 11}})
+                for (ConvSpec spec : new ConvSpec[]{ConvSpec.of(1, 1), ConvSpec.of(2, 0)}) {
+                    INDArray x = randn(shape);
+                    INDArray w = randn(6, shape[1], 3, 3);
+                    INDArray b = randn(6);
+                    INDArray expected = portable.conv2d(x, w, b, spec);
+                    INDArray y = k.conv2d(x, w, b, spec);
+                    assertEquals(channelsLast, Layout.isChannelsLast(y));
+                    assertEquals(!channelsLast, Layout.isRowMajor(y));
+                    assertClose(expected, y, 1e-5);
+                    INDArray g = randn(y.shape());
+                    INDArray expectedGrad = portable.conv2dBackward(x, w, true, g, spec, true, false).input();
+                    assertClose(expectedGrad, k.conv2dBackward(x, w, true, g, spec, true, false).input(), 1e-5);
+                    INDArray xl = Layout.channelsLast(DataType.FLOAT, shape[0], shape[1], shape[2], shape[3]).assign(x);
+                    INDArray gl = Layout.channelsLast(DataType.FLOAT, g.size(0), g.size(1), g.size(2), g.size(3)).assign(g);
+                    assertClose(expected, k.conv2d(xl, w, b, spec), 1e-5);
+                    INDArray fromChannelsLast = k.conv2dBackward(xl, w, true, gl, spec, true, false).input();
+                    assertTrue(Layout.isChannelsLast(fromChannelsLast));
+                    assertClose(expectedGrad, fromChannelsLast, 1e-5);
+                }
+        }
+    }
+
     @Test
     void maxPoolSwitchesAndUnpoolingAgree() {
         PoolSpec[] specs = {PoolSpec.of(2, 2), PoolSpec.of(3, 2), PoolSpec.of(3, 2, 1), new PoolSpec(2, 3, 1, 2, 1, 0, 1, 1),
@@ -96,7 +130,8 @@ class KernelAgreementTest {
             assertEquals(p.switches(), c.switches());
             INDArray g = randn(p.output().shape());
             assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(g, c.switches(), x.shape(), spec), 1e-6);
-            // The same values stored channels-last, as CPU convolutions produce them.
+            assertClose(p.output(), cpu.maxPool2dValues(x, spec), 0);
+            // The same values stored channels-last, as CPU convolutions produce them on AVX-512 processors.
             INDArray xl = Layout.channelsLast(DataType.FLOAT, 2, 3, 9, 10).assign(x);
             MaxPoolResult l = cpu.maxPool2d(xl, spec);
             assertTrue(Layout.isChannelsLast(l.output()));
@@ -108,6 +143,13 @@ class KernelAgreementTest {
             // the gradient in either layout: row-major as a convolution's input gradient, channels-last as a ReLU's
             INDArray gl = Layout.channelsLast(DataType.FLOAT, g.size(0), g.size(1), g.size(2), g.size(3)).assign(g);
             assertClose(portable.maxUnpoolAdd(g, p.switches(), x.shape(), spec), cpu.maxUnpoolAdd(gl, l.switches(), x.shape(), spec), 1e-6);
+            // unpooling with a ReLU rule at the winners, in both layouts (defined for disjoint windows only)
+            if (spec.windowsDisjoint()) for (boolean clamp : new boolean[]{false, true})
+                for (boolean mask : new boolean[]{false, true}) {
+                    INDArray expected = portable.maxUnpoolReluBackward(g, p.output(), p.switches(), x.shape(), spec, clamp, mask);
+                    assertClose(expected, cpu.maxUnpoolReluBackward(g, c.output(), c.switches(), x.shape(), spec, clamp, mask), 0);
+                    assertClose(expected, cpu.maxUnpoolReluBackward(g, l.output(), l.switches(), x.shape(), spec, clamp, mask), 0);
+                }
         }
     }
 
@@ -135,8 +177,10 @@ class KernelAgreementTest {
                         MaxPoolResult l = cpu.maxPool2d(xl, spec);
                         INDArray fromChannelsLast = cpu.maxUnpoolAdd(gl, l.switches(), x.shape(), spec);
                         INDArray fromRowMajor = cpu.maxUnpoolAdd(g, l.switches(), x.shape(), spec);
+                        INDArray rowMajorSwitches = cpu.maxUnpoolAdd(g, cpu.maxPool2d(x, spec).switches(), x.shape(), spec);
                         assertEquals(expected, fromChannelsLast.dup('c'), java.util.Arrays.toString(shape));
                         assertEquals(expected, fromRowMajor.dup('c'), java.util.Arrays.toString(shape));
+                        assertEquals(expected, rowMajorSwitches, java.util.Arrays.toString(shape));
                     }
                 }
             }
