@@ -4,9 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Physical memory layouts of NCHW arrays. Shapes are always logical NCHW; the CPU kernels store activations
- * channels-last (NHWC in memory, seen through a permuted view) because oneDNN convolves that layout directly, while a
- * row-major NCHW array costs a reorder of its input and output on every convolution.
+ * Physical memory layouts of NCHW arrays. Shapes are always logical NCHW; on AVX-512 processors the CPU kernels store
+ * activations channels-last (NHWC in memory, seen through a permuted view) because oneDNN convolves that layout
+ * directly there, elsewhere row-major (see CpuKernels).
  */
 public final class Layout {
 
