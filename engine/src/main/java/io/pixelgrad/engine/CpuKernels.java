@@ -19,7 +19,7 @@ import java.nio.LongBuffer;
  *   <li>On processors with AVX-512, convolutions write channels-last outputs (see {@link Layout}): oneDNN's AVX-512
  *       kernels then read and write them without the reorders that cost twice the convolution itself on a row-major
  *       NCHW array. Its AVX2 kernels compute in blocks of 8 channels whatever the layout, and reorder row-major NCHW
- *       into those blocks far faster than NHWC, so there the outputs stay row-major (see {@link #LAYOUT_PROPERTY}).</li>
+ *       into those blocks faster than NHWC, so there the outputs stay row-major (see {@link #LAYOUT_PROPERTY}).</li>
  *   <li>The input gradient of a convolution is oneDNN's transposed convolution instead of ND4J's conv2d_bp, which gets
  *       no oneDNN speed-up.</li>
  *   <li>ReLU and its backward rules run as ND4J's vectorized elementwise ops on the dense buffer behind a
@@ -38,9 +38,8 @@ class CpuKernels extends PortableKernels {
 
     /**
      * Whether convolutions write channels-last outputs. Measured on VGG16 at 224 with oneDNN 2.3 (bundled with ND4J
-     * 1.0.0-M2.1) on a 2-core AVX2 machine: forward 379 ms channels-last against 310 ms row-major, forward and backward
-     * 388 against 315 ms, the difference being oneDNN's reorders of NHWC into 8-channel blocks (up to 11 ms for one
-     * 64x224x224 activation).
+     * 1.0.0-M2.1) on a 2-core AVX2 machine: oneDNN's reorders took 139 ms of a forward and backward pass channels-last
+     * against 96 ms row-major, and the whole pass 748 against 719 ms (medians of 4 interleaved runs of each).
      */
     private final boolean channelsLast;
 
@@ -572,6 +571,27 @@ class CpuKernels extends PortableKernels {
         FloatBuffer in = x.data().asNioFloat(), dst = out.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
         Window win = Window.of(s);
+        // Row-major planes are read whole and ranked by key, except 2x2 windows, whose unrolled row loop (pool2x2) was
+        // faster (VGG16's first pool: 11.8 ms against 15.9); AlexNet's 3x3 pools took 2.7, 2.0 and 0.9 ms by rows and
+        // 2.1, 1.7 and 0.7 ms by planes.
+        if (!nhwc && win.kH() * win.kW() <= 16 && !(win.kH() == 2 && win.kW() == 2)) {
+            Parallel.forRanges((long) n * c, (p0, p1) -> {
+                float[] plane = new float[h * w], best = new float[oh * ow];
+                long[] index = new long[oh * ow];
+                for (int p = (int) p0; p < p1; p++) {
+                    in.get(p * h * w, plane, 0, h * w);
+                    if (hasNaN(plane)) {
+                        poolRowsOfPlane(in, dst, sw, win, p, h, w, oh, ow);
+                        continue;
+                    }
+                    poolPlaneKeys(plane, best, index, win, h, w, oh, ow);
+                    dst.put(p * oh * ow, best, 0, oh * ow);
+                    sw.put(p * oh * ow, index, 0, oh * ow);
+                }
+            });
+            if (x != input) Arrays.release(x);
+            return new MaxPoolResult(out, switches);
+        }
         // a plane of a row-major array is a one-channel channels-last image: the same row loops take it
         int images = nhwc ? n : n * c, channels = nhwc ? c : 1;
         Parallel.forRanges((long) images * oh, (r0, r1) -> {
@@ -600,7 +620,8 @@ class CpuKernels extends PortableKernels {
             return super.maxPool2dValues(x, s);
         long n = x.size(0), c = x.size(1), oh = s.outH(x.size(2)), ow = s.outW(x.size(3));
         INDArray out = nhwc ? Layout.channelsLast(DataType.FLOAT, n, c, oh, ow) : Nd4j.createUninitialized(DataType.FLOAT, n, c, oh, ow);
-        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(Layout.dense(x)).addOutputs(Layout.dense(out))
+        // (a row-major output of 1x1 positions also passes for channels-last, so its dense view is not asked for)
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(nhwc ? Layout.dense(x) : x).addOutputs(nhwc ? Layout.dense(out) : out)
                 .addIntegerArguments(s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(),
                         s.dilationH(), s.dilationW(), 0, 0, nhwc ? 1 : 0).build());
         return out;
@@ -616,6 +637,48 @@ class CpuKernels extends PortableKernels {
     static long poolKey(int bits, int tie) {
         int sortable = (bits ^ ((bits >> 31) & 0x7fffffff)) + (bits >>> 31);
         return ((long) sortable << 4) | tie;
+    }
+
+    /** Every output row of plane p of a row-major max-pool through the row loops (a plane holding a NaN). */
+    private static void poolRowsOfPlane(FloatBuffer in, FloatBuffer dst, LongBuffer sw, Window s, int p, int h, int w, int oh, int ow) {
+        float[][] buffers = new float[s.kH()][w];
+        float[] best = new float[ow];
+        long[] index = new long[ow], keys = new long[1];
+        for (int i = 0; i < oh; i++) poolRowChannelsLast(in, dst, sw, s, p, i, 1, h, w, oh, ow, buffers, best, index, keys);
+    }
+
+    /**
+     * One plane v [h, w] of a row-major max-pool, without NaN, whose windows hold at most 16 places (AlexNet's 3x3,
+     * VGG's 2x2): each window's winner is the running maximum of its candidates' {@link #poolKey}s, the first maximum in
+     * row-major order as in {@link #poolRowKeys}; a window wholly in the padding gets -inf and switch 0, as there.
+     * best and index receive the [oh, ow] values and switches.
+     */
+    private static void poolPlaneKeys(float[] v, float[] best, long[] index, Window s, int h, int w, int oh, int ow) {
+        int kH = s.kH(), kW = s.kW();
+        for (int i = 0; i < oh; i++) {
+            int top = i * s.sH() - s.pH();
+            for (int j = 0; j < ow; j++) {
+                int left = j * s.sW() - s.pW();
+                long key = NO_KEY;
+                for (int ky = 0; ky < kH; ky++) {
+                    int row = top + ky * s.dH();
+                    if (row < 0 || row >= h) continue;
+                    for (int kx = 0; kx < kW; kx++) {
+                        int col = left + kx * s.dW();
+                        if (col >= 0 && col < w) key = maxKey(key, poolKey(Float.floatToRawIntBits(v[row * w + col]), 15 - (ky * kW + kx)));
+                    }
+                }
+                int o = i * ow + j;
+                if (key == NO_KEY) {
+                    best[o] = Float.NEGATIVE_INFINITY;
+                    index[o] = 0;
+                    continue;
+                }
+                int k = 15 - (int) (key & 15), ky = k / kW, at = (top + ky * s.dH()) * w + left + (k - ky * kW) * s.dW();
+                best[o] = v[at];
+                index[o] = at;
+            }
+        }
     }
 
     /** Below every key: the running maximum's start, far enough from Long.MIN_VALUE that maxKey's difference cannot overflow. */

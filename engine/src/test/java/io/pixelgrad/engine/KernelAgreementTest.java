@@ -153,6 +153,20 @@ class KernelAgreementTest {
         }
     }
 
+    /** Pooling down to one position, where a row-major array also passes for channels-last (the two are one layout). */
+    @Test
+    void poolingToOnePositionAgrees() {
+        for (long[] shape : new long[][]{{1, 16, 3, 3}, {2, 32, 2, 2}}) {
+            PoolSpec spec = shape[2] == 3 ? PoolSpec.of(3, 2) : PoolSpec.of(2, 2);
+            INDArray x = randn(shape);
+            MaxPoolResult p = portable.maxPool2d(x, spec);
+            assertClose(p.output(), cpu.maxPool2dValues(x, spec), 0);
+            MaxPoolResult c = cpu.maxPool2d(x, spec);
+            assertClose(p.output(), c.output(), 0);
+            assertEquals(p.switches(), c.switches());
+        }
+    }
+
     /**
      * A 2x2 stride-2 unpooling of an even-sized input writes the whole gradient without zeroing it first: run in step
      * memory whose block was filled with NaN the step before, every element must still be the portable kernel's.
