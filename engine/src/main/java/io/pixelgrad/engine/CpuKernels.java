@@ -571,10 +571,10 @@ class CpuKernels extends PortableKernels {
         FloatBuffer in = x.data().asNioFloat(), dst = out.data().asNioFloat();
         LongBuffer sw = switches.data().asNioLong();
         Window win = Window.of(s);
-        // Row-major planes are read whole and ranked by key, except 2x2 windows, whose unrolled row loop (pool2x2) was
-        // faster (VGG16's first pool: 11.8 ms against 15.9); AlexNet's 3x3 pools took 2.7, 2.0 and 0.9 ms by rows and
-        // 2.1, 1.7 and 0.7 ms by planes.
-        if (!nhwc && win.kH() * win.kW() <= 16 && !(win.kH() == 2 && win.kW() == 2)) {
+        // Row-major planes are read whole and ranked by key (AlexNet's 3x3 pools took 2.7, 2.0 and 0.9 ms by rows,
+        // 2.1, 1.7 and 0.7 ms by planes); VGG's 2x2 stride-2 windows by an unrolled loop of their own.
+        boolean vgg2x2 = win.equals(new Window(2, 2, 2, 2, 0, 0, 1, 1));
+        if (!nhwc && win.kH() * win.kW() <= 16) {
             Parallel.forRanges((long) n * c, (p0, p1) -> {
                 float[] plane = new float[h * w], best = new float[oh * ow];
                 long[] index = new long[oh * ow];
@@ -584,7 +584,8 @@ class CpuKernels extends PortableKernels {
                         poolRowsOfPlane(in, dst, sw, win, p, h, w, oh, ow);
                         continue;
                     }
-                    poolPlaneKeys(plane, best, index, win, h, w, oh, ow);
+                    if (vgg2x2) poolPlane2x2(plane, best, index, w, oh, ow);
+                    else poolPlaneKeys(plane, best, index, win, h, w, oh, ow);
                     dst.put(p * oh * ow, best, 0, oh * ow);
                     sw.put(p * oh * ow, index, 0, oh * ow);
                 }
@@ -647,6 +648,24 @@ class CpuKernels extends PortableKernels {
         float[] best = new float[ow];
         long[] index = new long[ow], keys = new long[1];
         for (int i = 0; i < oh; i++) poolRowChannelsLast(in, dst, sw, s, p, i, 1, h, w, oh, ow, buffers, best, index, keys);
+    }
+
+    /**
+     * {@link #poolPlaneKeys} for 2x2 windows of stride 2 without padding (VGG's pools): the four candidates of a window
+     * are ranked in registers, as {@link #pool2x2} ranks them.
+     */
+    private static void poolPlane2x2(float[] v, float[] best, long[] index, int w, int oh, int ow) {
+        for (int i = 0; i < oh; i++) {
+            int top = 2 * i * w, o = i * ow;
+            for (int j = 0; j < ow; j++, o++) {
+                int a = top + 2 * j, b = a + w;
+                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(v[a]), 15), poolKey(Float.floatToRawIntBits(v[a + 1]), 14)),
+                        maxKey(poolKey(Float.floatToRawIntBits(v[b]), 13), poolKey(Float.floatToRawIntBits(v[b + 1]), 12)));
+                int k = 15 - (int) (m & 15), at = (k < 2 ? a : b) + (k & 1);   // k: 0 top-left .. 3 bottom-right
+                best[o] = v[at];
+                index[o] = at;
+            }
+        }
     }
 
     /**
