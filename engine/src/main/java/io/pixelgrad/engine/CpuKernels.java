@@ -669,8 +669,8 @@ class CpuKernels extends PortableKernels {
     }
 
     /**
-     * One plane v [h, w] of a row-major max-pool, without NaN, whose windows hold at most 16 places (AlexNet's 3x3,
-     * VGG's 2x2): each window's winner is the running maximum of its candidates' {@link #poolKey}s, the first maximum in
+     * One plane v [h, w] of a row-major max-pool, without NaN, whose windows hold at most 16 places (AlexNet's 3x3
+     * stride 2, among others): each window's winner is the running maximum of its candidates' {@link #poolKey}s, the first maximum in
      * row-major order as in {@link #poolRowKeys}; a window wholly in the padding gets -inf and switch 0, as there.
      * best and index receive the [oh, ow] values and switches.
      */
