@@ -659,9 +659,7 @@ class CpuKernels extends PortableKernels {
             int top = 2 * i * w, o = i * ow;
             for (int j = 0; j < ow; j++, o++) {
                 int a = top + 2 * j, b = a + w;
-                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(v[a]), 15), poolKey(Float.floatToRawIntBits(v[a + 1]), 14)),
-                        maxKey(poolKey(Float.floatToRawIntBits(v[b]), 13), poolKey(Float.floatToRawIntBits(v[b + 1]), 12)));
-                int k = 15 - (int) (m & 15), at = (k < 2 ? a : b) + (k & 1);   // k: 0 top-left .. 3 bottom-right
+                int k = winner2x2(v[a], v[a + 1], v[b], v[b + 1]), at = (k < 2 ? a : b) + (k & 1);
                 best[o] = v[at];
                 index[o] = at;
             }
@@ -700,6 +698,16 @@ class CpuKernels extends PortableKernels {
                 index[o] = at;
             }
         }
+    }
+
+    /**
+     * The winner of a 2x2 window without NaN, by {@link #poolKey}: 0 top-left, 1 top-right, 2 bottom-left,
+     * 3 bottom-right, the first maximum in row-major order.
+     */
+    static int winner2x2(float topLeft, float topRight, float bottomLeft, float bottomRight) {
+        long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(topLeft), 15), poolKey(Float.floatToRawIntBits(topRight), 14)),
+                maxKey(poolKey(Float.floatToRawIntBits(bottomLeft), 13), poolKey(Float.floatToRawIntBits(bottomRight), 12)));
+        return 15 - (int) (m & 15);
     }
 
     /** Below every key: the running maximum's start, far enough from Long.MIN_VALUE that maxKey's difference cannot overflow. */
@@ -757,9 +765,7 @@ class CpuKernels extends PortableKernels {
         for (int j = 0; j < ow; j++) {
             int left = j * stride, o = j * c, a = left * c, b = a + c;
             for (int ch = 0; ch < c; ch++) {
-                long m = maxKey(maxKey(poolKey(Float.floatToRawIntBits(top[a + ch]), 15), poolKey(Float.floatToRawIntBits(top[b + ch]), 14)),
-                        maxKey(poolKey(Float.floatToRawIntBits(bottom[a + ch]), 13), poolKey(Float.floatToRawIntBits(bottom[b + ch]), 12)));
-                int k = 15 - (int) (m & 15), dy = k >> 1, dx = k & 1;   // k: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
+                int k = winner2x2(top[a + ch], top[b + ch], bottom[a + ch], bottom[b + ch]), dy = k >> 1, dx = k & 1;
                 best[o + ch] = (dy == 0 ? top : bottom)[a + dx * c + ch];
                 index[o + ch] = first + left + dx + (long) dy * rowStep * w;
             }
