@@ -435,9 +435,23 @@ class CpuKernels extends PortableKernels {
         return out;
     }
 
-    // ---------------------------------------------------------------- bilinear sampling
+    // ---------------------------------------------------------------- separable maps (resizing) and bilinear sampling
 
     /** One pass over the planes with the sampler's four corners; each plane is one thread's, so sums never race. */
+    /**
+     * Interpolation matrices (resizing) are applied through their nonzeros ({@link SparseRows}); dense ones, such as
+     * the inverse Fourier transform's, and float64 planes through the two matrix products.
+     */
+    @Override
+    public INDArray separableLinear(INDArray x, INDArray mh, INDArray mw, boolean transposed) {
+        checkSeparable(x, mh, mw, transposed);
+        if (x.dataType() == DataType.FLOAT) {
+            SparseRows rows = SparseRows.of(mh, transposed), cols = rows == null ? null : SparseRows.of(mw, transposed);
+            if (cols != null) return SparseRows.separable(x, rows, cols);
+        }
+        return super.separableLinear(x, mh, mw, transposed);
+    }
+
     @Override
     public INDArray sampleBilinear(INDArray input, BilinearSampler s) {
         DataType t = input.dataType();

@@ -522,13 +522,9 @@ class PortableKernels implements Kernels {
 
     @Override
     public INDArray separableLinear(INDArray x, INDArray mh, INDArray mw, boolean transposed) {
+        checkSeparable(x, mh, mw, transposed);
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         DataType type = x.dataType();
-        if (mh.dataType() != type || mw.dataType() != type)
-            throw new IllegalArgumentException("separableLinear: matrices of " + mh.dataType() + "/" + mw.dataType() + " for " + type + " planes");
-        if ((transposed ? mh.size(0) : mh.size(1)) != h || (transposed ? mw.size(0) : mw.size(1)) != w)
-            throw new IllegalArgumentException("separableLinear: matrices " + Arrays.shapeText(mh.shape()) + " and "
-                    + Arrays.shapeText(mw.shape()) + " do not fit planes " + h + "x" + w);
         long outH = transposed ? mh.size(1) : mh.size(0), outW = transposed ? mw.size(1) : mw.size(0);
         INDArray xc = Arrays.contiguous(x);
         INDArray rows = gemm(xc.reshape('c', n * c * h, w), mw, false, !transposed);              // [N*C*H, outW]
@@ -540,6 +536,16 @@ class PortableKernels implements Kernels {
         out.reshape('c', n * c, outH, outW).assign(both.reshape('c', outH, n * c, outW).permute(1, 0, 2));
         Arrays.release(rows, byRow, both);
         return out;
+    }
+
+    /** Refuses matrices of another data type than x, or of sizes that do not fit its planes. */
+    protected static void checkSeparable(INDArray x, INDArray mh, INDArray mw, boolean transposed) {
+        DataType type = x.dataType();
+        if (mh.dataType() != type || mw.dataType() != type)
+            throw new IllegalArgumentException("separableLinear: matrices of " + mh.dataType() + "/" + mw.dataType() + " for " + type + " planes");
+        if ((transposed ? mh.size(0) : mh.size(1)) != x.size(2) || (transposed ? mw.size(0) : mw.size(1)) != x.size(3))
+            throw new IllegalArgumentException("separableLinear: matrices " + Arrays.shapeText(mh.shape()) + " and "
+                    + Arrays.shapeText(mw.shape()) + " do not fit planes " + x.size(2) + "x" + x.size(3));
     }
 
     // ---------------------------------------------------------------- bilinear sampling (rotation)

@@ -282,8 +282,30 @@ class KernelAgreementTest {
         assertClose(portable.avgPool2d(x, spec), cpu.avgPool2d(x, spec), 0);
         assertClose(portable.adaptiveAvgPool2d(x, 6, 4), cpu.adaptiveAvgPool2d(x, 6, 4), 0);
         assertClose(portable.lrn(x, 5, 1e-4, 0.75, 1), cpu.lrn(x, 5, 1e-4, 0.75, 1), 0);
-        assertClose(portable.resizeBilinear(x, 17, 7), cpu.resizeBilinear(x, 17, 7), 0);
+        assertClose(portable.resizeBilinear(x, 17, 7), cpu.resizeBilinear(x, 17, 7), 1e-6);
         INDArray a = randn(7, 5), b = randn(4, 5);
         assertClose(portable.gemm(a, b, false, true), cpu.gemm(a, b, false, true), 0);
+    }
+
+    @Test
+    void separableMapsThroughNonzerosAgreeWithMatrixProducts() {
+        INDArray x = randn(2, 3, 13, 11);
+        // upsampling and downsampling interpolation matrices, forward (R x C^T) and transposed (R^T g C)
+        for (long[] size : new long[][]{{23, 19}, {9, 6}, {13, 11}}) {
+            INDArray rows = Nd4j.createFromArray(Interpolation.bilinearAlignCorners(13, size[0])).castTo(DataType.FLOAT);
+            INDArray cols = Nd4j.createFromArray(Interpolation.bilinear(11, size[1])).castTo(DataType.FLOAT);
+            assertClose(portable.separableLinear(x, rows, cols, false), cpu.separableLinear(x, rows, cols, false), 1e-6);
+            INDArray g = randn(2, 3, size[0], size[1]);
+            assertClose(portable.separableLinear(g, rows, cols, true), cpu.separableLinear(g, rows, cols, true), 1e-6);
+        }
+        // dense matrices (a Fourier transform's) keep the matrix products: the same numbers bit for bit
+        INDArray rows = randn(7, 13), cols = randn(5, 11);
+        assertClose(portable.separableLinear(x, rows, cols, false), cpu.separableLinear(x, rows, cols, false), 0);
+        // a sum over nonzeros lets an infinite pixel reach only the outputs that interpolate it, as PyTorch's resize
+        INDArray picture = Nd4j.zeros(DataType.FLOAT, 1, 1, 4, 4).putScalar(new long[]{0, 0, 0, 0}, Float.POSITIVE_INFINITY);
+        INDArray up = Nd4j.createFromArray(Interpolation.bilinearAlignCorners(4, 7)).castTo(DataType.FLOAT);
+        INDArray resized = cpu.separableLinear(picture, up, up, false);
+        assertEquals(Float.POSITIVE_INFINITY, resized.getFloat(0, 0, 0, 0));
+        assertEquals(0f, resized.getFloat(0, 0, 6, 6));
     }
 }
