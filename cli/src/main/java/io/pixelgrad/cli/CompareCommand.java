@@ -20,9 +20,10 @@ import java.util.Map;
 /** {@code pixelgrad compare}: how close one .npy array is to a reference, with a pass/fail exit code. */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Compare an array with a reference array (both NumPy .npy files of the same shape) and pass or fail.",
-            "Prints the relative L2 error |got-ref|/|ref|, the largest absolute error and where it is, and the",
-            "correlation. Exits 0 when the relative L2 error is at most --tol, 1 above it (or when shapes differ or",
-            "NaNs appear where the reference has none), so scripts can check results against their own references."},
+            "Prints the relative L2 error |got-ref|/|ref|, the largest absolute error and where it is, and the "
+                + "correlation. Exits 0 when the relative L2 error is at most --tol, 1 above it (or when shapes differ "
+                + "or NaNs appear where the reference has none), so scripts can check results against their own "
+                + "references."},
         footer = {"", "Examples:",
             "  pixelgrad compare out/saliency.npy torch_saliency.npy",
             "  pixelgrad compare out64/guided.npy ref64/guided.npy --tol 1e-10 --json"})

@@ -17,8 +17,9 @@ import java.util.Locale;
 /** {@code pixelgrad inspect}: the tensors of a weights file and the architecture they fit. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List every tensor of a weights file (name, shape, dtype) and say which architecture it matches.",
-            "ONNX initializers are shown under the state_dict names pixelgrad maps them to (with the ONNX name when it"
-                    + " differs). BatchNorm's num_batches_tracked counters are training bookkeeping and are not listed."},
+            "ONNX initializers are shown under the state_dict names pixelgrad maps them to (with the ONNX name "
+                + "when it differs). BatchNorm's num_batches_tracked counters are training bookkeeping and are not "
+                + "listed."},
         footer = {"", "Example:", "  pixelgrad inspect --weights vgg16.pth"})
 public final class InspectCommand extends PixelgradCommand {
 

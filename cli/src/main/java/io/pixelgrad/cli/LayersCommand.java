@@ -12,10 +12,10 @@ import java.util.Locale;
 
 /** {@code pixelgrad layers}: an architecture's layers with output shapes, parameter counts and receptive fields. */
 @Command(name = "layers", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"List an architecture's layers: module name (use it with --layer), output shape, parameters and"
-                + " receptive field.",
-            "Receptive field columns: rf = side of the input region one unit sees, jump = input pixels between"
-                    + " neighbouring units, start = input coordinate of the first unit's centre (0 = centre of pixel 0)."},
+        description = {"List an architecture's layers: module name (use it with --layer), output shape, parameters and "
+                + "receptive field.",
+            "Receptive field columns: rf = side of the input region one unit sees, jump = input pixels between "
+                + "neighbouring units, start = input coordinate of the first unit's centre (0 = centre of pixel 0)."},
         footer = {"", "Example:", "  pixelgrad layers --model vgg16 --size 224"})
 public final class LayersCommand extends PixelgradCommand {
 

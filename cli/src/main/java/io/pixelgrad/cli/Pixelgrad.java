@@ -21,9 +21,9 @@ import java.nio.file.NoSuchFileException;
  * 3 an internal error. Stack traces appear only with {@code --debug}.
  */
 @Command(name = "pixelgrad", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"See how a class score reaches the pixels: load AlexNet/VGG weights, classify images, and draw",
-                "saliency, guided backprop, deconvnet, Grad-CAM, occlusion, SmoothGrad, integrated gradients, filters,",
-                "activation maps and gradient traces; or serve all of it as a local web page (serve)."},
+        description = {"See how a class score reaches the pixels: load AlexNet/VGG weights, classify images, and draw "
+                + "saliency, guided backprop, deconvnet, Grad-CAM, occlusion, SmoothGrad, integrated gradients, "
+                + "filters, activation maps and gradient traces; or serve all of it as a local web page (serve)."},
         subcommands = {ClassifyCommand.class, InspectCommand.class, LayersCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.SaliencyCommand.class,
                 io.pixelgrad.cli.explain.AttributionCommands.GuidedCommand.class,

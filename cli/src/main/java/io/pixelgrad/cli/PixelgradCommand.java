@@ -5,7 +5,9 @@ import io.pixelgrad.cli.options.ModelOption;
 import io.pixelgrad.cli.options.WeightsOption;
 import io.pixelgrad.zoo.load.ModelLoader;
 import io.pixelgrad.zoo.models.Classifier;
+import io.pixelgrad.zoo.models.ModelCard;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -50,10 +52,30 @@ public abstract class PixelgradCommand implements Callable<Integer> {
     /** Loads the model of --model and --weights (or the built-in model), computing in the --dtype type, with a progress bar. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights, org.nd4j.linalg.api.buffer.DataType dataType)
             throws Exception {
+        requireWeightsOfNamedModel(model, weights);
         try (Progress bar = Progress.start("Loading " + weights.shortName(), 1000, "", 1)) {
             return ModelLoader.load(model.model, weights.file(), dataType,
                     (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
         }
+    }
+
+    /**
+     * Refuses --model NAME without --weights when the built-in model is another architecture: loading the built-in
+     * weights into NAME could only fail on a missing key, naming a temporary file the user never gave.
+     */
+    private void requireWeightsOfNamedModel(ModelOption model, WeightsOption weights) throws Exception {
+        String named = model.model.strip();
+        if (!weights.isBuiltin() || ModelLoader.AUTO.equalsIgnoreCase(named)) return;
+        ModelCard card = weights.card();
+        String builtin = card == null ? null : card.architecture();
+        if (named.equalsIgnoreCase(builtin)) return;
+        throw usage("--model " + named + " needs its weights: give --weights FILE (without --weights the built-in "
+                + weights.builtin + " model" + (builtin == null ? "" : ", a " + builtin + ",") + " is used)");
+    }
+
+    /** A command-line mistake: one line, exit 2. */
+    protected CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** The model's logits for a batch [N, C, H, W], after checking that the input size suits the model. */

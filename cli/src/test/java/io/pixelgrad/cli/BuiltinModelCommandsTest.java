@@ -108,4 +108,18 @@ class BuiltinModelCommandsTest {
         assertTrue(r.err().contains("--image is required: these weights come with no sample images"), r.err());
         assertFalse(r.err().contains("Exception"));
     }
+
+    @Test
+    void aNamedArchitectureWithoutWeightsIsACommandLineMistake() {
+        Path out = tmp.resolve("never");
+        PixelgradCliTest.Run r = run("maximize", "--model", "alexnet", "--objective", "features.10:3", "--out", out.toString());
+        assertEquals(Pixelgrad.USAGE, r.code(), r.err());
+        assertEquals(1, r.errLines().length, r.err());
+        assertEquals("pixelgrad maximize: --model alexnet needs its weights: give --weights FILE (without --weights the built-in"
+                + " fashion-mnist model, a smallvgg, is used) (see 'pixelgrad maximize --help')", r.err().strip());
+        assertFalse(Files.exists(out));
+        // the built-in model's own architecture is no mistake
+        PixelgradCliTest.Run same = run("classify", "--model", "smallvgg", "--sample", "trouser");
+        assertEquals(0, same.code(), same.err());
+    }
 }

@@ -319,6 +319,29 @@ class PixelgradCliTest {
                 String.join(" ", Arrays.copyOfRange(tokens, tokens.length - 4, tokens.length)), row);
     }
 
+    @Test
+    void helpTextsAreParagraphsThatPicocliWraps() {
+        // picocli starts every element of a description on a line of its own: an element that stops mid-sentence
+        // leaves a short, ragged line in --help
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        java.util.Deque<picocli.CommandLine> commands = new java.util.ArrayDeque<>(java.util.List.of(new picocli.CommandLine(new Pixelgrad())));
+        while (!commands.isEmpty()) {
+            picocli.CommandLine command = commands.pop();
+            commands.addAll(command.getSubcommands().values());
+            var spec = command.getCommandSpec();
+            endsSentences(spec.qualifiedName(), spec.usageMessage().description(), broken);
+            for (var option : spec.options()) endsSentences(spec.qualifiedName() + " " + option.longestName(), option.description(), broken);
+        }
+        assertTrue(broken.isEmpty(), "description elements that stop mid-sentence:\n" + String.join("\n", broken));
+    }
+
+    private static void endsSentences(String where, String[] description, java.util.List<String> broken) {
+        for (int i = 0; i + 1 < description.length; i++) {
+            String element = description[i].strip();
+            if (!element.isEmpty() && !element.endsWith(".") && !element.endsWith(":")) broken.add(where + ": ..." + element);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"classify", "inspect", "layers"})
     void everyCommandHasHelpAndVersion(String command) {

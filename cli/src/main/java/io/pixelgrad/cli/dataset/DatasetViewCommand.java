@@ -24,7 +24,6 @@ import io.pixelgrad.zoo.models.BuiltinModels;
 import io.pixelgrad.zoo.models.Classifier;
 import io.pixelgrad.zoo.models.LayerGeometry;
 import io.pixelgrad.zoo.models.ModelCard;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -75,11 +74,6 @@ abstract class DatasetViewCommand extends PixelgradCommand {
         long[] inputShape() {
             return new long[]{1, dataset.channels(), dataset.height(), dataset.width()};
         }
-    }
-
-    /** A command-line mistake: one line, exit 2. */
-    protected CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** Loads the model and the data set, and checks that the images suit the model. */

@@ -23,14 +23,12 @@ import java.util.Map;
 
 /** {@code pixelgrad map}: a 2-D map (PCA or t-SNE) of a data set's penultimate features, with thumbnails. */
 @Command(name = "map", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run a model over a data set and lay out the images by their penultimate-layer",
-            "features in 2-D: PCA (the first two principal components) or t-SNE",
-            "(perplexity 30, exact below 5000 images, Barnes-Hut above, on the first 50",
-            "principal components as in van der Maaten's implementation). Writes map.png",
-            "(a dot per image in its class colour, thumbnails, a legend), map.csv (index,",
-            "label, class, x, y) and map.json (parameters; explained variance, or the KL",
-            "divergence every 50 iterations). The same --seed gives the same map bit for",
-            "bit."},
+        description = {"Run a model over a data set and lay out the images by their penultimate-layer features in 2-D: PCA "
+                + "(the first two principal components) or t-SNE (perplexity 30, exact below 5000 images, Barnes-Hut "
+                + "above, on the first 50 principal components as in van der Maaten's implementation).",
+            "Writes map.png (a dot per image in its class colour, thumbnails, a legend), map.csv (index, label, "
+                + "class, x, y) and map.json (parameters; explained variance, or the KL divergence every 50 "
+                + "iterations). The same --seed gives the same map bit for bit."},
         footer = {"", "Example:",
             "  pixelgrad map --method tsne --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist --limit 2000 --out map/"})
 public final class MapCommand extends DatasetViewCommand {

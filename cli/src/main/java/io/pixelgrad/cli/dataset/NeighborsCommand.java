@@ -30,10 +30,10 @@ import java.util.Map;
 
 /** {@code pixelgrad neighbors}: the images of a data set nearest to a query, in the network's features and in pixels. */
 @Command(name = "neighbors", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Find the k images of a data set nearest to a query image: by the penultimate",
-            "layer's features (Euclidean and cosine distance) beside the nearest in pixel",
-            "space (Euclidean distance of the network inputs). Writes neighbors.png (one",
-            "row per measure) and neighbors.json."},
+        description = {"Find the k images of a data set nearest to a query image: by the penultimate layer's features "
+                + "(Euclidean and cosine distance) beside the nearest in pixel space (Euclidean distance of the network "
+                + "inputs).",
+            "Writes neighbors.png (one row per measure) and neighbors.json."},
         footer = {"", "Example:",
             "  pixelgrad neighbors --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist --index 0 --k 8 --out nn/"})
 public final class NeighborsCommand extends DatasetViewCommand {

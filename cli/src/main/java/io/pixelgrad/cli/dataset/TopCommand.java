@@ -26,13 +26,12 @@ import java.util.Map;
 
 /** {@code pixelgrad top}: each unit's top-k images of a data set and the patches its receptive field sees in them. */
 @Command(name = "top", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run a model over a data set and show, per channel of a layer, the k images",
-            "that excite it most and the patch of each that the channel's unit sees: its",
-            "receptive field at the strongest position, clipped at the image border.",
-            "--deconv adds each patch's deconvnet projection. Writes top_LAYER.png per",
-            "layer and top.json (per channel: image, class, value, position, patch box).",
-            "Memory does not grow with the data set: one top-k heap per channel.",
-            "Folder images are brought to the model's input size unless --size is given."},
+        description = {"Run a model over a data set and show, per channel of a layer, the k images that excite it most and "
+                + "the patch of each that the channel's unit sees: its receptive field at the strongest position, "
+                + "clipped at the image border.",
+            "--deconv adds each patch's deconvnet projection. Writes top_LAYER.png per layer and top.json (per "
+                + "channel: image, class, value, position, patch box). Memory does not grow with the data set: one "
+                + "top-k heap per channel. Folder images are brought to the model's input size unless --size is given."},
         footer = {"", "Example:",
             "  pixelgrad top --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist --layer features.8 --k 9 --out top/"})
 public final class TopCommand extends DatasetViewCommand {

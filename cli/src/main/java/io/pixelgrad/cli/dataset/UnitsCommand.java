@@ -17,11 +17,11 @@ import java.util.Map;
 
 /** {@code pixelgrad units}: dead and always-on units of each layer over a data set. */
 @Command(name = "units", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run a model over a data set and count, per layer, the dead units (channels",
-            "never above zero at any position of any image: after a ReLU they pass",
-            "nothing) and the always-on units (above zero everywhere: their ReLU never",
-            "cuts, so they act linearly on this data). With --out, units.json holds every",
-            "unit's fraction of positive activations, its maximum and its mean."},
+        description = {"Run a model over a data set and count, per layer, the dead units (channels never above zero at any "
+                + "position of any image: after a ReLU they pass nothing) and the always-on units (above zero "
+                + "everywhere: their ReLU never cuts, so they act linearly on this data).",
+            "With --out, units.json holds every unit's fraction of positive activations, its maximum and its "
+                + "mean."},
         footer = {"", "Example:",
             "  pixelgrad units --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist"})
 public final class UnitsCommand extends DatasetViewCommand {

@@ -22,8 +22,8 @@ import java.util.Map;
 /** {@code pixelgrad activations}: every channel of a layer for one image as a grid; dead channels over a set of images. */
 @Command(name = "activations", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Show every channel of a layer's output for one image as a grid of grey tiles.",
-            "One shared scale; default layer: the last conv's ReLU. With --dead-over, list the channels that stay zero",
-            "on every one of those images."},
+            "One shared scale; default layer: the last conv's ReLU. With --dead-over, list the channels that stay "
+                + "zero on every one of those images."},
         footer = {"", "Example:", "  pixelgrad activations -w alexnet.pth -i cat.jpg -l features.4 --dead-over a.jpg b.jpg -o out/"})
 public final class ActivationsCommand extends ExplainCommand {
 

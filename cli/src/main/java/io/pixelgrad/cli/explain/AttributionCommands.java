@@ -82,7 +82,8 @@ public final class AttributionCommands {
     /** {@code pixelgrad deconv}. */
     @Command(name = "deconv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Deconvnet (Zeiler & Fergus 2014): the gradient rectified at every ReLU.",
-                "With --layer: project one activation (default the strongest) back to the pixels, seeded with its own value."})
+                "With --layer: project one activation (default the strongest) back to the pixels, seeded with its own "
+                    + "value."})
     public static final class DeconvCommand extends RuleCommand {
         @Override
         RuleGradient method(Classifier net) {
@@ -93,7 +94,8 @@ public final class AttributionCommands {
     /** {@code pixelgrad gradcam}. */
     @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = {"Grad-CAM (Selvaraju et al. 2017) at a conv layer (default: the last conv's ReLU).",
-                "gradcam.npy is the map upsampled to the input before any scaling; gradcam_lowres.npy at the layer's size."})
+                "gradcam.npy is the map upsampled to the input before any scaling; gradcam_lowres.npy at the layer's "
+                    + "size."})
     public static final class GradCamCommand extends MethodCommand {
         @Override
         protected Attribution compute(Classifier net, Input in, Target target) {

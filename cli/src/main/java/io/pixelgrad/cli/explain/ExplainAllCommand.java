@@ -38,9 +38,9 @@ import java.util.Map;
 /** {@code pixelgrad explain}: the main methods on one image and one HTML page showing them side by side. */
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Run the main methods on one image and write one HTML page with every map side by side.",
-            "Saliency, guided backprop, deconvnet, Grad-CAM, guided Grad-CAM, occlusion, SmoothGrad and integrated",
-            "gradients for one class; each method's .npy/.png/.json, and explain.html with the input, the top-5 classes",
-            "and every map (images embedded)."},
+            "Saliency, guided backprop, deconvnet, Grad-CAM, guided Grad-CAM, occlusion, SmoothGrad and "
+                + "integrated gradients for one class; each method's .npy/.png/.json, and explain.html with the input, "
+                + "the top-5 classes and every map (images embedded)."},
         footer = {"", "Examples:", "  pixelgrad explain -o report/        (the built-in Fashion-MNIST model and its first sample image)",
             "  pixelgrad explain --sample trouser -o report/",
             "  pixelgrad explain -w vgg16.pth -i cat.jpg -o report/ && xdg-open report/explain.html"})

@@ -22,8 +22,9 @@ import java.util.Map;
 /** {@code pixelgrad filters}: a conv layer's filters as a picture, with a smoothness score per filter. */
 @Command(name = "filters", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Show a conv layer's filters as tiles, with a smoothness score per filter.",
-            "The first layer's filters are RGB tiles; deeper ones are grey tiles (one row per filter, one tile per input",
-            "channel). The score is total variation over squared norm: near 0 smooth, about 2 or more noisy."},
+            "The first layer's filters are RGB tiles; deeper ones are grey tiles (one row per filter, one tile "
+                + "per input channel). The score is total variation over squared norm: near 0 smooth, about 2 or more "
+                + "noisy."},
         footer = {"", "Example:", "  pixelgrad filters -w alexnet.pth -o out/            (features.0, the first convolution)"})
 public final class FiltersCommand extends PixelgradCommand {
 

@@ -16,9 +16,9 @@ import java.util.Map;
 /** {@code pixelgrad trace}: how the gradient of a class score travels down the layers under the three ReLU rules. */
 @Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Trace the gradient from the class score down to the pixels, layer by layer.",
-            "A teaching table: for each layer, the norm of the gradient arriving there under the standard, guided and",
-            "deconvnet rules, and for ReLUs the share of units (of those that received a gradient) that passed it on.",
-            "With --out, also trace.npy [layers, 6], trace.txt and trace.json."})
+            "A teaching table: for each layer, the norm of the gradient arriving there under the standard, guided "
+                + "and deconvnet rules, and for ReLUs the share of units (of those that received a gradient) that "
+                + "passed it on. With --out, also trace.npy [layers, 6], trace.txt and trace.json."})
 public final class TraceCommand extends ExplainCommand {
 
     @Override

@@ -11,10 +11,9 @@ public final class DtypeOption {
 
     /** The data type: FLOAT (float32) or DOUBLE (float64). */
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float32", converter = Converter.class,
-            description = {"Precision of the whole run: float32 (default) or float64. Weights, input, activations,"
-                    + " gradients and .npy outputs all take it.",
-                    "float64 gives exact references (PyTorch's float64 agrees to about 1e-12) where float32 results may"
-                            + " hinge on rounding; it runs several times slower."})
+            description = {"Precision of the whole run: float32 (default) or float64. Weights, input, activations, gradients and "
+                    + ".npy outputs all take it. float64 gives exact references (PyTorch's float64 agrees to about 1e-12) "
+                    + "where float32 results may hinge on rounding; it runs several times slower."})
     public DataType dataType = DataType.FLOAT;
 
     /** The name users write: "float32" or "float64". */

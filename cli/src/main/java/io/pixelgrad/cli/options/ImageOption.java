@@ -18,10 +18,10 @@ public final class ImageOption {
 
     /** The image file, or null for a built-in sample. */
     @Option(names = {"-i", "--image"}, paramLabel = "FILE",
-            description = {"Input image: PNG, JPEG or BMP (grey, RGB; an alpha channel is dropped), resized so the shorter"
-                    + " side is the model's input size (256 then a 224 centre crop for ImageNet models), as torchvision does.",
-                    "A NumPy .npy file is taken as an already normalized float32 or float64 tensor [C,H,W] or [N,C,H,W] and used as is.",
-                    "Default: a sample image of the built-in model (see --sample)."})
+            description = {"Input image: PNG, JPEG or BMP (grey, RGB; an alpha channel is dropped), resized so the shorter side "
+                    + "is the model's input size (256 then a 224 centre crop for ImageNet models), as torchvision does. A "
+                    + "NumPy .npy file is taken as an already normalized float32 or float64 tensor [C,H,W] or [N,C,H,W] and "
+                    + "used as is. Default: a sample image of the built-in model (see --sample)."})
     public Path image;
 
     /** A built-in sample's name, or null for the first one. */

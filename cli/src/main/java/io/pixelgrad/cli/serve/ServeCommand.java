@@ -17,7 +17,6 @@ import io.pixelgrad.zoo.models.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -26,12 +25,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code pixelgrad serve}: the explorer, a local web page to walk through the network and watch gradients reach the pixels. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Serve the explorer: a web page to walk through the network layer by layer.",
-            "Click any unit to see its activation map and its deconvnet and guided",
-            "projections to the pixels and its feature visualization (what pixelgrad maximize",
-            "--objective LAYER:CHANNEL draws), compare every attribution method for a class,",
-            "and watch the gradient travel back to the pixels. Without --weights it shows the",
-            "built-in Fashion-MNIST model with its class names and sample images. Open the",
-            "printed address in a browser; Ctrl-C stops the server. Everything runs on this machine."},
+            "Click any unit to see its activation map and its deconvnet and guided projections to the pixels and "
+                + "its feature visualization (what pixelgrad maximize --objective LAYER:CHANNEL draws), compare every "
+                + "attribution method for a class, and watch the gradient travel back to the pixels. Without --weights "
+                + "it shows the built-in Fashion-MNIST model with its class names and sample images. Open the printed "
+                + "address in a browser; Ctrl-C stops the server. Everything runs on this machine."},
         footer = {"", "Examples:", "  pixelgrad serve                           # the built-in model; then open http://127.0.0.1:8080/",
             "  pixelgrad serve -w alexnet.pth",
             "  pixelgrad serve -w vgg16.pth --port 9000 --dtype float64"})
@@ -52,8 +50,8 @@ public final class ServeCommand extends PixelgradCommand {
     int port;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = {"Address to listen on (default: ${DEFAULT-VALUE}, this machine only).",
-                "Anything else (0.0.0.0, a network address) lets other machines use the explorer and its CPU: only on a network you trust."})
+            description = {"Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Anything else (0.0.0.0, a "
+                    + "network address) lets other machines use the explorer and its CPU: only on a network you trust."})
     String host;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "512",
@@ -66,14 +64,14 @@ public final class ServeCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        if (steps < 1) throw new ParameterException(spec.commandLine(), "--steps must be at least 1, not " + steps);
+        if (steps < 1) throw usage("--steps must be at least 1, not " + steps);
         if (port < 0 || port > 65535)
-            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, not " + port);
+            throw usage("--port must be between 0 and 65535, not " + port);
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--host " + host + " is not a known address");
+            throw usage("--host " + host + " is not a known address");
         }
         // The model as every other command chooses it: --weights, else the built-in model (--builtin) with its card's
         // preprocessing, class names and sample images.

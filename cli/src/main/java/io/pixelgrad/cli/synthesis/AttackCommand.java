@@ -22,14 +22,16 @@ import java.util.Map;
 
 /** {@code pixelgrad attack}: adversarial examples (FGSM, PGD, targeted, eps sweeps) and fooling pictures. */
 @Command(name = "attack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Adversarial examples, as torchattacks computes them in [0,1] pixel space (the model sees the",
-            "normalized picture): FGSM x' = clamp(x + eps*sign(dCE/dx), 0, 1); PGD from a random start in the eps ball,",
-            "steps of alpha*sign(grad) projected back to the ball and [0,1]; --target climbs log p(target) instead of",
-            "CE(label). The label attacked is the prediction unless --label is given. --sweep tries eps on a grid and",
-            "keeps the smallest that changes the prediction. --method fool makes a fooling picture: from noise, a picture",
-            "the network labels --target with over 99% confidence. Writes attack.npy (the picture [3,H,W] in [0,1]),",
-            "attack.png, attack_perturbation.png (the change, magnified), attack_panel.png (before and after with the top",
-            "5) and attack.json (every parameter, the seed, top 5 before and after, the objective at every step)."},
+        description = {"Adversarial examples, as torchattacks computes them in [0,1] pixel space (the model sees the "
+                + "normalized picture): FGSM x' = clamp(x + eps*sign(dCE/dx), 0, 1); PGD from a random start in the eps "
+                + "ball, steps of alpha*sign(grad) projected back to the ball and [0,1]; --target climbs log p(target) "
+                + "instead of CE(label).",
+            "The label attacked is the prediction unless --label is given. --sweep tries eps on a grid and keeps "
+                + "the smallest that changes the prediction. --method fool makes a fooling picture: from noise, a "
+                + "picture the network labels --target with over 99% confidence. Writes attack.npy (the picture [3,H,W] "
+                + "in [0,1]), attack.png, attack_perturbation.png (the change, magnified), attack_panel.png (before and "
+                + "after with the top 5) and attack.json (every parameter, the seed, top 5 before and after, the "
+                + "objective at every step)."},
         footer = {"", "Examples:",
             "  pixelgrad attack -w vgg16.pth --image cat.jpg --method fgsm --eps 2/255 -o out/",
             "  pixelgrad attack -w vgg16.pth --image cat.jpg --method pgd --target \"tiger cat\" -o out/",

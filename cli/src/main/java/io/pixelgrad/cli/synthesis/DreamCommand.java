@@ -30,10 +30,10 @@ import java.util.Map;
 /** {@code pixelgrad dream}: DeepDream on a photo. */
 @Command(name = "dream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"DeepDream (Mordvintsev et al. 2015): amplify what a layer sees in a photo, octave by octave.",
-            "Gradient ascent on mean(A^2) of the layer with a normalized step, from coarse to fine octaves, with the",
-            "detail carried up, random jitter, and tiles so that large photos need bounded memory. The photo is used at",
-            "its own size. Writes dream.npy ([3,H,W] in [0,1]), dream.png, dream_filmstrip.png (one picture per",
-            "octave) and dream.json (with the objective at every step)."},
+            "Gradient ascent on mean(A^2) of the layer with a normalized step, from coarse to fine octaves, with "
+                + "the detail carried up, random jitter, and tiles so that large photos need bounded memory. The photo "
+                + "is used at its own size. Writes dream.npy ([3,H,W] in [0,1]), dream.png, dream_filmstrip.png (one "
+                + "picture per octave) and dream.json (with the objective at every step)."},
         footer = {"", "Examples:",
             "  pixelgrad dream -w vgg16.pth --image photo.jpg --layer features.19 -o out/",
             "  pixelgrad dream -w vgg16.pth --image photo.jpg --normalize laplacian --octaves 5 --steps 20 -o out/"})

@@ -27,13 +27,14 @@ import java.util.Map;
 
 /** {@code pixelgrad invert}: reconstruct a photo from one layer's representation (or every layer's). */
 @Command(name = "invert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Feature inversion (Mahendran & Vedaldi 2015): what a layer still knows about a photo. From noise,",
-            "find the model input x whose representation at the layer matches the photo's, minimizing",
-            "|phi(x)-phi0|^2/|phi0|^2 + l_alpha*sum|x|^6 (on x) + l_tv*TV2 (on the picture) with Adam or SGD with momentum.",
-            "--layers all inverts every ReLU and max-pool output and writes a strip, one reconstruction per layer with",
-            "its normalized error under it: how much of the image survives with depth. Writes invert.npy (the",
-            "reconstruction [3,S,S] in [0,1], or [L,3,S,S]), invert.png, invert_strip.png and invert.json (every",
-            "parameter, the seed, the error per layer and the objective -loss at every step as \"trajectory\")."},
+        description = {"Feature inversion (Mahendran & Vedaldi 2015): what a layer still knows about a photo.",
+            "From noise, find the model input x whose representation at the layer matches the photo's, minimizing "
+                + "|phi(x)-phi0|^2/|phi0|^2 + l_alpha*sum|x|^6 (on x) + l_tv*TV2 (on the picture) with Adam or SGD with "
+                + "momentum. --layers all inverts every ReLU and max-pool output and writes a strip, one reconstruction "
+                + "per layer with its normalized error under it: how much of the image survives with depth. Writes "
+                + "invert.npy (the reconstruction [3,S,S] in [0,1], or [L,3,S,S]), invert.png, invert_strip.png and "
+                + "invert.json (every parameter, the seed, the error per layer and the objective -loss at every step as "
+                + "\"trajectory\")."},
         footer = {"", "Examples:",
             "  pixelgrad invert -w vgg16.pth --image photo.jpg --layer relu3_3 -o out/",
             "  pixelgrad invert -w vgg16.pth --image photo.jpg --layers all --steps 100 -o strip/"})

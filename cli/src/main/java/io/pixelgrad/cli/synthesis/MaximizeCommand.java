@@ -34,11 +34,12 @@ import java.util.Map;
 /** {@code pixelgrad maximize}: the picture that most excites a unit, a channel, a class or any objective. */
 @Command(name = "maximize", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Feature visualization by input optimization: find the picture that maximizes an objective.",
-            "Objectives add, subtract and scale: a channel (features.28:12), a neuron (features.28:12@3,4), class(281)",
-            "or class(\"tabby cat\"), layer(L), diversity(L), penalties l1(), l2(), tv(2), alpha(6), blur(). Lucent's",
-            "defaults: fft parameters, decorrelated colours, the standard transforms, Adam lr 0.05, 512 steps at 128 px.",
-            "Writes maximize.npy (the picture [3,H,W] in [0,1], or [N,3,H,W] for --channels), maximize.png,",
-            "maximize_filmstrip.png (the picture after K steps along the way) and maximize.json (with the trajectory)."},
+            "Objectives add, subtract and scale: a channel (features.28:12), a neuron (features.28:12@3,4), "
+                + "class(281) or class(\"tabby cat\"), layer(L), diversity(L), penalties l1(), l2(), tv(2), alpha(6), "
+                + "blur(). Lucent's defaults: fft parameters, decorrelated colours, the standard transforms, Adam lr "
+                + "0.05, 512 steps at 128 px. Writes maximize.npy (the picture [3,H,W] in [0,1], or [N,3,H,W] for "
+                + "--channels), maximize.png, maximize_filmstrip.png (the picture after K steps along the way) and "
+                + "maximize.json (with the trajectory)."},
         footer = {"", "Examples:",
             "  pixelgrad maximize -w vgg16.pth --objective features.28:12 -o out/",
             "  pixelgrad maximize -w vgg16.pth --objective \"features.28:12 - 100*diversity(features.28)\" --batch 4 -o out/",

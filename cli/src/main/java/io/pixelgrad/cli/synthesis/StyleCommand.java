@@ -15,12 +15,13 @@ import java.util.Locale;
 
 /** {@code pixelgrad style}: the content picture redrawn in the style picture's textures (Gatys et al. 2016). */
 @Command(name = "style", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Style transfer (Gatys et al. 2016): a picture with the content picture's features at the content layer",
-            "(relu4_2) and the style picture's Gram matrices at the style layers (relu1_1..relu5_1), by L-BFGS on the",
-            "picture clamped to [0,1], starting from the content picture (the PyTorch tutorial's loop and weights).",
-            "Loss: style_weight * sum_l w_l mean((G_l - A_l)^2) + content_weight * mean((F - P)^2). Writes style.npy",
-            "([3,H,W] in [0,1]), style.png and style.json (every parameter, the seed, the Gram-matrix layers used,",
-            "the loss at every step and, as \"trajectory\", the objective -loss)."},
+        description = {"Style transfer (Gatys et al. 2016): a picture with the content picture's features at the content "
+                + "layer (relu4_2) and the style picture's Gram matrices at the style layers (relu1_1..relu5_1), by "
+                + "L-BFGS on the picture clamped to [0,1], starting from the content picture (the PyTorch tutorial's "
+                + "loop and weights).",
+            "Loss: style_weight * sum_l w_l mean((G_l - A_l)^2) + content_weight * mean((F - P)^2). Writes "
+                + "style.npy ([3,H,W] in [0,1]), style.png and style.json (every parameter, the seed, the Gram-matrix "
+                + "layers used, the loss at every step and, as \"trajectory\", the objective -loss)."},
         footer = {"", "Examples:",
             "  pixelgrad style -w vgg16.pth --content photo.jpg --style starry_night.jpg -o out/",
             "  pixelgrad style -w vgg16.pth --content photo.jpg --style starry_night.jpg --style-weight 1e5 --start noise -o out/"})

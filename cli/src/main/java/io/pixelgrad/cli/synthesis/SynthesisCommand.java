@@ -12,7 +12,6 @@ import io.pixelgrad.vis.render.Render;
 import io.pixelgrad.vis.synthesis.InputSpace;
 import io.pixelgrad.zoo.models.Classifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -53,11 +52,6 @@ abstract class SynthesisCommand extends PixelgradCommand {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of every random draw (start, transforms, jitter): the same seed gives the same picture (default: ${DEFAULT-VALUE}).")
     protected long seed;
-
-    /** A command-line mistake: one line, exit 2. */
-    protected CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
 
     /** --out is required. */
     protected void requireOut() {

@@ -10,11 +10,12 @@ import java.util.LinkedHashMap;
 
 /** {@code pixelgrad texture}: a new picture with the style picture's Gram matrices (Gatys et al. 2015). */
 @Command(name = "texture", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Texture synthesis (Gatys et al. 2015): from noise, a picture whose Gram matrices G = F F^T / (C H W) at",
-            "the style layers (VGG's relu1_1..relu5_1 by default) match the style picture's, by L-BFGS on the picture",
-            "clamped to [0,1] (the PyTorch tutorial's loop). Loss: style_weight * sum_l w_l mean((G_l - A_l)^2).",
-            "Writes texture.npy ([3,S,S] in [0,1]), texture.png and texture.json (every parameter, the seed, the",
-            "Gram-matrix layers used, the loss at every step and, as \"trajectory\", the objective -loss)."},
+        description = {"Texture synthesis (Gatys et al. 2015): from noise, a picture whose Gram matrices G = F F^T / (C H W) "
+                + "at the style layers (VGG's relu1_1..relu5_1 by default) match the style picture's, by L-BFGS on the "
+                + "picture clamped to [0,1] (the PyTorch tutorial's loop).",
+            "Loss: style_weight * sum_l w_l mean((G_l - A_l)^2). Writes texture.npy ([3,S,S] in [0,1]), "
+                + "texture.png and texture.json (every parameter, the seed, the Gram-matrix layers used, the loss at "
+                + "every step and, as \"trajectory\", the objective -loss)."},
         footer = {"", "Examples:",
             "  pixelgrad texture -w vgg16.pth --style bricks.jpg -o out/",
             "  pixelgrad texture -w vgg16.pth --style bricks.jpg --style-layers relu1_1,relu2_1,relu3_1 --size 256 -o out/"})

@@ -29,9 +29,10 @@ import java.util.Map;
 
 /** {@code pixelgrad evaluate}: a model's accuracy and confusion matrix on a data set's test split. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Measure a model on a data set's test split: accuracy, per-class accuracy and the confusion matrix",
-            "(rows: true class, columns: predicted). With --out, also confusion.png and evaluate.json.",
-            "Without --weights, the built-in model trained on that data set (fashion-mnist or mnist) is measured."},
+        description = {"Measure a model on a data set's test split: accuracy, per-class accuracy and the confusion matrix "
+                + "(rows: true class, columns: predicted).",
+            "With --out, also confusion.png and evaluate.json. Without --weights, the built-in model trained on "
+                + "that data set (fashion-mnist or mnist) is measured."},
         footer = {"", "Examples:",
             "  pixelgrad evaluate --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist   (the built-in model)",
             "  pixelgrad evaluate --weights runs/fmnist/model.safetensors --dataset fashion-mnist \\",
@@ -54,7 +55,7 @@ public final class EvaluateCommand extends PixelgradCommand {
 
     @Override
     protected int run() throws Exception {
-        if (batch < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, not " + batch);
+        if (batch < 1) throw usage("--batch must be at least 1, not " + batch);
         DatasetKind kind = data.kind();
         DataType type = dtype.dataType;
         Path file = weights;

@@ -29,7 +29,6 @@ import io.pixelgrad.zoo.train.Trainer;
 import io.pixelgrad.zoo.train.TrainingOptions;
 import io.pixelgrad.zoo.weights.SafetensorsFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,13 +48,14 @@ import java.util.Map;
  * matrix.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder:",
-            "cross-entropy, Adam or SGD with momentum, a learning-rate schedule, random crops and flips. Every random",
-            "choice comes from --seed: a rerun, or a run resumed with --resume, gives the same weights bit for bit.",
-            "Writes into --out: model.safetensors (the weights with their class names and preprocessing, for every",
-            "other command), train.json (loss and accuracy per epoch), curves.png, evolution.png (the first layer's",
-            "filters and one test image's maps, after every epoch), confusion.png and samples/ (a test image per",
-            "class); checkpoint.safetensors is rewritten after each epoch."},
+        description = {"Train a small network (lenet or smallvgg) on MNIST, Fashion-MNIST, CIFAR-10 or an image folder: "
+                + "cross-entropy, Adam or SGD with momentum, a learning-rate schedule, random crops and flips.",
+            "Every random choice comes from --seed: a rerun, or a run resumed with --resume, gives the same "
+                + "weights bit for bit. Writes into --out: model.safetensors (the weights with their class names and "
+                + "preprocessing, for every other command), train.json (loss and accuracy per epoch), curves.png, "
+                + "evolution.png (the first layer's filters and one test image's maps, after every epoch), "
+                + "confusion.png and samples/ (a test image per class); checkpoint.safetensors is rewritten after each "
+                + "epoch."},
         footer = {"", "Example:",
             "  pixelgrad train --dataset fashion-mnist --data /usr/share/datasets/fashion-mnist \\",
             "      --epochs 15 --out runs/fmnist"})
@@ -176,10 +176,6 @@ public final class TrainCommand extends PixelgradCommand {
             out().flush();
         }
         return 0;
-    }
-
-    private CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     private void writeResults(Trainer t, DatasetKind kind, Dataset train, Dataset test, List<EpochStats> history,
