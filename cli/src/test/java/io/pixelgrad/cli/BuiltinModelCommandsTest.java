@@ -110,6 +110,22 @@ class BuiltinModelCommandsTest {
     }
 
     @Test
+    void aPhotoGivenToTheBuiltinModelGetsANote() throws Exception {
+        Path photo = Path.of("../zoo-import/src/test/resources/images/chelsea.png");
+        PixelgradCliTest.Run r = run("classify", "--image", photo.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("note: the model was trained on fashion-mnist (28x28 grey pictures); chelsea.png is resized and made grey"
+                + " to fit. For photos, load ImageNet AlexNet or VGG weights with --weights.", r.err().strip());
+        // a picture of the model's own kind gets none
+        BufferedImage grey = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        Path small = tmp.resolve("boot.png");
+        ImageIO.write(grey, "png", small.toFile());
+        PixelgradCliTest.Run quiet = run("classify", "--image", small.toString());
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err());
+    }
+
+    @Test
     void aNamedArchitectureWithoutWeightsIsACommandLineMistake() {
         Path out = tmp.resolve("never");
         PixelgradCliTest.Run r = run("maximize", "--model", "alexnet", "--objective", "features.10:3", "--out", out.toString());

@@ -97,11 +97,26 @@ public final class ImageOption {
     }
 
     /**
+     * A photo given to a model of a built-in data set (28x28 grey clothing or digits) is shrunk and made grey without
+     * complaint, and the model still names one of its own classes: say so once, and where ImageNet models come in.
+     */
+    private void noteSmallModel(Preprocessing pre, String sampleSet, java.io.PrintWriter warnings) {
+        if (image == null || sampleSet == null || image.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) return;
+        int[] size = io.pixelgrad.zoo.images.Images.size(image);
+        if (size != null && size[0] == pre.crop() && size[1] == pre.crop()) return;
+        warnings.println("note: the model was trained on " + sampleSet + " (" + pre.crop() + "x" + pre.crop()
+                + (pre.grey() ? " grey" : "") + " pictures); " + image.getFileName() + " is resized"
+                + (pre.grey() ? " and made grey" : "") + " to fit. For photos, load ImageNet AlexNet or VGG weights with --weights.");
+        warnings.flush();
+    }
+
+    /**
      * The network input in the model's data type: the preprocessed image, or the .npy tensor. A float64 .npy given to
      * a float32 model is rounded, with a one-line note on warnings; float32 widens to float64 exactly.
      */
     public INDArray load(Classifier model, ModelCard card, String sampleSet, java.io.PrintWriter warnings) throws ImageInputException {
         INDArray x = load(model, card, sampleSet);
+        noteSmallModel(preprocessing(model, card), sampleSet, warnings);
         org.nd4j.linalg.api.buffer.DataType type = model.dataType();
         if (x.dataType() == type) return x;
         if (x.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE && type == org.nd4j.linalg.api.buffer.DataType.FLOAT) {

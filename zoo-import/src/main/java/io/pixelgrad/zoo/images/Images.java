@@ -79,6 +79,23 @@ public final class Images {
         return toRgb(img);
     }
 
+    /** {width, height} from an image file's header, without decoding it; null when it is not an image pixelgrad reads. */
+    public static int[] size(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     // The decoder allocates the whole raster from the header's size before reading any pixel data: a header claiming
     // more pixels than the file can hold is refused first, so that a few bytes cannot claim gigabytes.
     private static void checkSize(String where, String format, int width, int height, long fileSize) throws ImageInputException {
