@@ -437,7 +437,6 @@ class CpuKernels extends PortableKernels {
 
     // ---------------------------------------------------------------- separable maps (resizing) and bilinear sampling
 
-    /** One pass over the planes with the sampler's four corners; each plane is one thread's, so sums never race. */
     /**
      * Interpolation matrices (resizing) are applied through their nonzeros ({@link SparseRows}); dense ones, such as
      * the inverse Fourier transform's, and float64 planes through the two matrix products.
@@ -452,6 +451,7 @@ class CpuKernels extends PortableKernels {
         return super.separableLinear(x, mh, mw, transposed);
     }
 
+    /** One pass over the planes with the sampler's four corners; each plane is one thread's, so sums never race. */
     @Override
     public INDArray sampleBilinear(INDArray input, BilinearSampler s) {
         DataType t = input.dataType();
