@@ -52,7 +52,7 @@ public abstract class PixelgradCommand implements Callable<Integer> {
     /** Loads the model of --model and --weights (or the built-in model), computing in the --dtype type, with a progress bar. */
     protected Classifier loadModel(ModelOption model, WeightsOption weights, org.nd4j.linalg.api.buffer.DataType dataType)
             throws Exception {
-        requireWeightsOfNamedModel(model, weights);
+        if (weights.isBuiltin()) requireWeightsOfNamedModel(model, weights.card(), weights.builtin);
         try (Progress bar = Progress.start("Loading " + weights.shortName(), 1000, "", 1)) {
             return ModelLoader.load(model.model, weights.file(), dataType,
                     (done, total) -> bar.stepTo(total == 0 ? 1000 : done * 1000 / total));
@@ -60,17 +60,16 @@ public abstract class PixelgradCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses --model NAME without --weights when the built-in model is another architecture: loading the built-in
-     * weights into NAME could only fail on a missing key, naming a temporary file the user never gave.
+     * Refuses --model NAME when no --weights were given and the built-in model used instead (its card, its name) is
+     * another architecture: loading its weights into NAME could only fail on a missing key, naming a temporary file the
+     * user never gave.
      */
-    private void requireWeightsOfNamedModel(ModelOption model, WeightsOption weights) throws Exception {
+    protected void requireWeightsOfNamedModel(ModelOption model, ModelCard builtinCard, String builtinName) {
         String named = model.model.strip();
-        if (!weights.isBuiltin() || ModelLoader.AUTO.equalsIgnoreCase(named)) return;
-        ModelCard card = weights.card();
-        String builtin = card == null ? null : card.architecture();
-        if (named.equalsIgnoreCase(builtin)) return;
+        String builtin = builtinCard == null ? null : builtinCard.architecture();
+        if (ModelLoader.AUTO.equalsIgnoreCase(named) || named.equalsIgnoreCase(builtin)) return;
         throw usage("--model " + named + " needs its weights: give --weights FILE (without --weights the built-in "
-                + weights.builtin + " model" + (builtin == null ? "" : ", a " + builtin + ",") + " is used)");
+                + builtinName + " model" + (builtin == null ? "" : ", a " + builtin + ",") + " is used)");
     }
 
     /** A command-line mistake: one line, exit 2. */

@@ -134,6 +134,9 @@ class BuiltinModelCommandsTest {
         assertEquals("pixelgrad maximize: --model alexnet needs its weights: give --weights FILE (without --weights the built-in"
                 + " fashion-mnist model, a smallvgg, is used) (see 'pixelgrad maximize --help')", r.err().strip());
         assertFalse(Files.exists(out));
+        PixelgradCliTest.Run evaluate = run("evaluate", "--dataset", "fashion-mnist", "--data", "/nonexistent", "--model", "vgg16");
+        assertEquals(Pixelgrad.USAGE, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.err().startsWith("pixelgrad evaluate: --model vgg16 needs its weights: give --weights FILE"), evaluate.err());
         // the built-in model's own architecture is no mistake
         PixelgradCliTest.Run same = run("classify", "--model", "smallvgg", "--sample", "trouser");
         assertEquals(0, same.code(), same.err());

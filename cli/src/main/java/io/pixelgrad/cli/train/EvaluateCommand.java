@@ -69,6 +69,7 @@ public final class EvaluateCommand extends PixelgradCommand {
             label = file.toString();
         }
         ModelCard card = ModelCard.read(file);
+        if (weights == null) requireWeightsOfNamedModel(model, card, kind.id());
         Classifier net = ModelLoader.load(model.model, file);
         Dataset test = data.load(false, w -> err().println("warning: " + w));
         if (net.numClasses() != test.classes().size())
