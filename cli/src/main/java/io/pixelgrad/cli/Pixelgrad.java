@@ -104,6 +104,7 @@ public final class Pixelgrad implements Runnable {
         cmd.setExecutionExceptionHandler(Pixelgrad::onError);
         cmd.setParameterExceptionHandler(Pixelgrad::onUsageError);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        HelpWrapping.install(cmd);
         return cmd;
     }
 

@@ -335,6 +335,38 @@ class PixelgradCliTest {
         assertTrue(broken.isEmpty(), "description elements that stop mid-sentence:\n" + String.join("\n", broken));
     }
 
+    @Test
+    void helpTextsKeepFileNamesAndExampleCommandsWhole() {
+        // Java's line breaking, which picocli wraps with, splits "invert.png" after the dot: descriptions and footers
+        // wrap at spaces instead, and example commands continue with a backslash so they paste as written
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        java.util.regex.Pattern dotted = java.util.regex.Pattern.compile("[\\w/-]+\\.[\\w/-]+");
+        java.util.Deque<picocli.CommandLine> commands = new java.util.ArrayDeque<>(java.util.List.of(Pixelgrad.commandLine()));
+        while (!commands.isEmpty()) {
+            picocli.CommandLine command = commands.pop();
+            commands.addAll(command.getSubcommands().values());
+            var usage = command.getCommandSpec().usageMessage();
+            String help = command.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+            String joined = help.replaceAll(" \\\\\\R +", " ");
+            for (String element : concat(usage.description(), usage.footer())) {
+                var words = dotted.matcher(element);
+                while (words.find())
+                    if (!help.contains(words.group())) broken.add(command.getCommandName() + ": " + words.group());
+                String text = element.strip().replaceAll("  +[(#].*$", "").replaceAll(" \\\\$", "");
+                if (text.startsWith("pixelgrad ") && !joined.contains(text)) broken.add(command.getCommandName() + ": " + text);
+            }
+            for (String line : help.split("\\R"))
+                if (line.length() > usage.width() && line.strip().contains(" ")) broken.add(command.getCommandName() + " (too long): " + line);
+        }
+        assertTrue(broken.isEmpty(), "split in --help:\n" + String.join("\n", broken));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     private static void endsSentences(String where, String[] description, java.util.List<String> broken) {
         for (int i = 0; i + 1 < description.length; i++) {
             String element = description[i].strip();
