@@ -66,6 +66,10 @@ def main(argv):
             return 2
         rows.append(argv[i].split(":", 1))
         i += 1
+    if not os.path.exists(JAR):
+        print("kernel_floor.py: no bench/target/pixelgrad-bench.jar; build it first: mvn -q -DskipTests package -pl bench -am",
+              file=sys.stderr)
+        return 2
     if not rows:
         print("kernel_floor.py: give at least one NETWORK:PASS (see --help)", file=sys.stderr)
         return 2
