@@ -348,7 +348,9 @@ class PixelgradCliTest {
             var usage = command.getCommandSpec().usageMessage();
             String help = command.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
             String joined = help.replaceAll(" \\\\\\R +", " ");
-            for (String element : concat(usage.description(), usage.footer())) {
+            java.util.List<String> optionTexts = new java.util.ArrayList<>();
+            for (var option : command.getCommandSpec().options()) optionTexts.add(String.join(" ", option.description()));
+            for (String element : concat(concat(usage.description(), usage.footer()), optionTexts.toArray(new String[0]))) {
                 var words = dotted.matcher(element);
                 while (words.find())
                     if (!help.contains(words.group())) broken.add(command.getCommandName() + ": " + words.group());

@@ -12,7 +12,7 @@ public final class WeightsOption {
 
     /** The weights file, or null for the built-in model. */
     @Option(names = {"-w", "--weights"}, paramLabel = "FILE",
-            description = "Weights file: PyTorch .pth (zip or legacy torch.save of a state_dict), .safetensors or .onnx."
+            description = "Weights file: PyTorch's .pth as torch.save writes it (zip or legacy), .safetensors or .onnx."
                     + " Default: the built-in model (smallvgg trained on Fashion-MNIST; see --builtin).")
     public Path weights;
 

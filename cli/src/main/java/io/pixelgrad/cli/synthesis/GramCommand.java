@@ -44,8 +44,8 @@ abstract class GramCommand extends SynthesisCommand {
 
     /** --style-layers. */
     @Option(names = "--style-layers", paramLabel = "LIST",
-            description = "Gram-matrix layers, comma-separated, each a VGG-style name (relu1_1) or a module (features.1), optionally"
-                    + " with a weight (relu1_1:0.2) (default: relu1_1..relu5_1, the ReLU after the first convolution of each block).")
+            description = "Gram-matrix layers, comma-separated, each a VGG-style name such as relu1_1 or a module such as"
+                    + " features.1, optionally with a weight (relu1_1:0.2) (default: relu1_1..relu5_1, the ReLU after the first convolution of each block).")
     String styleLayers;
 
     /** --style-weight. */
