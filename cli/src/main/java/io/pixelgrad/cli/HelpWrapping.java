@@ -5,6 +5,8 @@ import picocli.CommandLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Wraps the free text of {@code --help} (each command's description and its footer of examples) at spaces only.
@@ -14,6 +16,9 @@ import java.util.Map;
  * footer's indented ones) that do not fit are continued with a shell backslash, so they can still be pasted.
  */
 final class HelpWrapping {
+
+    /** A command with a note after it: "(...)" or "# ..." set off by two or more spaces. */
+    private static final Pattern NOTED_COMMAND = Pattern.compile("(.*?\\S) {2,}(\\(.*\\)|#.*)");
 
     private HelpWrapping() {
     }
@@ -47,9 +52,6 @@ final class HelpWrapping {
         return words;
     }
 
-    /** A command with a note after it: "(...)" or "# ..." set off by two or more spaces. */
-    private static final java.util.regex.Pattern NOTED_COMMAND = java.util.regex.Pattern.compile("(.*?\\S) {2,}(\\(.*\\)|#.*)");
-
     /**
      * Each element on lines of its own, wrapped at spaces to width columns; indented elements keep their indent and
      * elements that fit are left exactly as written (examples align their notes with spaces).
@@ -65,7 +67,7 @@ final class HelpWrapping {
             while (indent < element.length() && element.charAt(indent) == ' ') indent++;
             String text = element.substring(indent), note = null;
             boolean command = indent > 0 && text.startsWith("pixelgrad ");
-            java.util.regex.Matcher noted = NOTED_COMMAND.matcher(text);
+            Matcher noted = NOTED_COMMAND.matcher(text);
             if (command && noted.matches()) {
                 // the note goes on a line of its own under the command, so the command's lines paste as they are
                 text = noted.group(1);
